@@ -1,0 +1,121 @@
+"""The command line of shared/CLI.md. The window is the product; this runs the same services.
+
+Each command lives in ``desktop/commands/<name>.py`` as ``run(args) -> int``; ``args.db_url`` is
+the resolved database URL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from desktop import __version__
+
+# command name -> (module under desktop.commands, the issue that brings it)
+COMMANDS: dict[str, tuple[str, int]] = {
+    "import": ("import_cmd", 3),
+    "export": ("export_cmd", 5),
+    "return": ("return_cmd", 5),
+    "demo-data": ("demo_data_cmd", 2),
+    "backup": ("backup_cmd", 6),
+    "restore": ("restore_cmd", 6),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="cipdesk",
+        description="CiP Desk: run a force's Special Constabulary. With no command, opens the window.",
+    )
+    p.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        help="database file or SQLAlchemy URL (default: $CIPDESK_DB, else cipdesk.sqlite "
+        "in your data folder)",
+    )
+    p.add_argument("--demo", action="store_true", help="open the window on a fresh demo database")
+    p.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation end to end on a temporary database, then exit",
+    )
+    p.add_argument("--version", action="version", version=f"CiP Desk {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    imp = sub.add_parser("import", help="import a roster spreadsheet (.xlsx .xlsm .xls .ods .csv)")
+    imp.add_argument("file")
+    imp.add_argument("--sheet", metavar="NAME")
+    imp.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
+    imp.add_argument("--rejects", metavar="OUT.xlsx", help="save rejected rows with their reasons")
+    imp.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
+
+    exp = sub.add_parser("export", help="export the roster to Excel")
+    exp.add_argument("what", choices=["roster"])
+    exp.add_argument("out", metavar="OUT.xlsx")
+
+    ret = sub.add_parser("return", help="the monthly return for YYYY-MM")
+    ret.add_argument("month", metavar="YYYY-MM")
+    ret.add_argument("--pdf", metavar="OUT.pdf")
+    ret.add_argument("--xlsx", metavar="OUT.xlsx")
+    ret.add_argument("--json", action="store_true")
+
+    demo = sub.add_parser("demo-data", help="fill the database with a believable demo force")
+    demo.add_argument("--officers", type=int, default=400)
+    demo.add_argument("--years", type=int, default=3)
+    demo.add_argument("--seed", type=int, default=1)
+
+    bk = sub.add_parser("backup", help="copy the database safely to OUT.sqlite")
+    bk.add_argument("out", metavar="OUT.sqlite")
+    rs = sub.add_parser(
+        "restore", help="replace the database with a backup (the current one is backed up first)"
+    )
+    rs.add_argument("src", metavar="IN.sqlite")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from desktop.core import logs
+    from desktop.core.paths import resolve_db
+
+    logs.setup()
+    if args.self_test:
+        from desktop.selftest import run_self_test
+
+        return run_self_test()
+    if args.command is None:
+        from desktop.app import run_gui
+
+        return run_gui(None if args.demo else resolve_db(args.db), demo=args.demo)
+    args.db_url = resolve_db(args.db)
+    module_name, issue = COMMANDS[args.command]
+    try:
+        module = importlib.import_module(f"desktop.commands.{module_name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"desktop.commands.{module_name}":
+            raise
+        print(f"cipdesk {args.command}: not built yet; it comes with issue {issue}.", file=sys.stderr)
+        return 3
+    from desktop.core.errors import plain_message
+
+    try:
+        return int(module.run(args))
+    except KeyboardInterrupt:
+        print("cipdesk: interrupted; nothing more was written.", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        message = plain_message(exc)
+        if message is None:
+            raise
+        print(f"cipdesk {args.command}: {message}", file=sys.stderr)
+        return 2
+
+
+def gui_main() -> int:
+    return main([])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,44 @@
+"""Logging to a rotating file in the user's log folder, readable by its user only.
+
+Log lines name officers by collar number at most, never by name or contact details.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+_configured = False
+
+
+class _PrivateRotatingFileHandler(RotatingFileHandler):
+    def _open(self):  # type: ignore[no-untyped-def]
+        stream = super()._open()
+        try:
+            os.chmod(self.baseFilename, 0o600)
+        except OSError:
+            pass
+        return stream
+
+
+def setup(folder: Path | None = None, level: int = logging.INFO) -> Path | None:
+    """Send log records to ``cipdesk.log`` (1 MB x 5). Returns the file, or None if unwritable."""
+    global _configured
+    if _configured:
+        return None
+    from desktop.core.paths import log_dir
+
+    try:
+        folder = folder or log_dir()
+        path = folder / "cipdesk.log"
+        handler = _PrivateRotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+    except OSError:
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(level)
+    _configured = True
+    return path

@@ -1,0 +1,393 @@
+"""Roster service: officers, their dated rank and status history, leaving, legacy fields, audit trail.
+
+Plain data in (dicts of field -> value) and out (dataclasses); each call owns its session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from desktop.core import audit
+from desktop.core.db import Database
+from desktop.core.domain import LEAVING_REASONS, STATUSES, month_bounds, normalise_collar
+from desktop.core.errors import ConflictError, NotFoundError, ValidationError
+from desktop.core.models import AuditEvent, Duty, LegacyField, Officer, RankChange, RankDef, StatusChange
+
+# Every editable field of an officer, in the order the dialog and the export show them.
+TEXT_FIELDS = (
+    "collar",
+    "surname",
+    "forenames",
+    "preferred_name",
+    "rank",
+    "status",
+    "team",
+    "station",
+    "leaving_reason",
+    "phone",
+    "email",
+    "address",
+    "employer",
+    "driving",
+    "notes",
+)
+DATE_FIELDS = ("joined", "attested", "independent_patrol", "left_date", "date_of_birth")
+BOOL_FIELDS = ("esp",)
+FIELDS = TEXT_FIELDS + DATE_FIELDS + BOOL_FIELDS
+
+FIELD_LABELS = {
+    "collar": "Collar number",
+    "surname": "Surname",
+    "forenames": "Forenames",
+    "preferred_name": "Preferred name",
+    "rank": "Rank",
+    "status": "Status",
+    "team": "Team",
+    "station": "Station",
+    "joined": "Joined",
+    "attested": "Attested",
+    "independent_patrol": "Independent patrol",
+    "left_date": "Left",
+    "leaving_reason": "Leaving reason",
+    "date_of_birth": "Date of birth",
+    "phone": "Phone",
+    "email": "Email",
+    "address": "Address",
+    "employer": "Employer",
+    "esp": "ESP",
+    "driving": "Driving",
+    "notes": "Notes",
+}
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass
+class OfficerRow:
+    """One line of the roster table."""
+
+    id: int
+    collar: str
+    surname: str
+    forenames: str | None
+    rank: str
+    status: str
+    team: str | None
+    station: str | None
+    joined: dt.date | None
+    attested: dt.date | None
+    independent_patrol: dt.date | None
+    left_date: dt.date | None
+    hours_last_month: float = 0.0
+
+    @property
+    def name(self) -> str:
+        return f"{self.surname}, {self.forenames}" if self.forenames else self.surname
+
+    @property
+    def serving(self) -> bool:
+        return self.status != "left"
+
+
+@dataclass
+class HistoryEntry:
+    value: str
+    effective: dt.date | None
+    note: str | None = None
+    acting: bool = False
+    reason: str | None = None
+
+
+@dataclass
+class AuditEntry:
+    at: dt.datetime
+    user: str
+    entity: str
+    action: str
+    field: str | None
+    old: str | None
+    new: str | None
+    reason: str | None
+
+
+@dataclass
+class OfficerRecord:
+    id: int
+    version: int
+    values: dict[str, Any]
+    rank_history: list[HistoryEntry] = field(default_factory=list)
+    status_history: list[HistoryEntry] = field(default_factory=list)
+    legacy_fields: list[tuple[str, str | None]] = field(default_factory=list)
+    updated_at: dt.datetime | None = None
+    updated_by: str | None = None
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values.get(key)
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in FIELDS:
+            continue
+        if key in TEXT_FIELDS:
+            value = None if value is None else str(value).strip() or None
+            if key == "collar" and value is not None:
+                value = normalise_collar(value) or None
+        elif key in BOOL_FIELDS:
+            value = bool(value)
+        out[key] = value
+    return out
+
+
+def _rank_codes(s: Session) -> set[str]:
+    return set(s.scalars(select(RankDef.code)))
+
+
+def validate(s: Session, values: dict[str, Any], *, officer_id: int | None = None) -> dict[str, str]:
+    """Every problem with the complete set of ``values``, as field -> reason."""
+    errors: dict[str, str] = {}
+    collar = values.get("collar")
+    if not collar:
+        errors["collar"] = "Collar number is required."
+    else:
+        clash = s.scalar(select(Officer).where(Officer.collar == collar))
+        if clash is not None and clash.id != officer_id:
+            errors["collar"] = f"Collar number {collar} is already used by {clash.display_name}."
+    if not values.get("surname"):
+        errors["surname"] = "Surname is required."
+    rank = values.get("rank")
+    if rank and rank not in _rank_codes(s):
+        errors["rank"] = f"Unknown rank {rank!r}."
+    status = values.get("status")
+    if status and status not in STATUSES:
+        errors["status"] = f"Unknown status {status!r}."
+    reason = values.get("leaving_reason")
+    if reason and reason not in LEAVING_REASONS:
+        errors["leaving_reason"] = f"Unknown leaving reason {reason!r}."
+    joined, attested = values.get("joined"), values.get("attested")
+    ip, left = values.get("independent_patrol"), values.get("left_date")
+    if attested and joined and attested < joined:
+        errors["attested"] = "Attested before joining: check both dates."
+    if ip and attested and ip < attested:
+        errors["independent_patrol"] = "Independent patrol before attestation: check both dates."
+    elif ip and joined and ip < joined:
+        errors["independent_patrol"] = "Independent patrol before joining: check both dates."
+    if left and joined and left < joined:
+        errors["left_date"] = "Left before joining: check both dates."
+    if status == "left":
+        if not left:
+            errors["left_date"] = "A leaver needs a leaving date."
+        if not reason:
+            errors["leaving_reason"] = "A leaver needs a leaving reason."
+    elif left:
+        errors["status"] = "An officer with a leaving date must have status Left."
+    email = values.get("email")
+    if email and not _EMAIL.match(email):
+        errors["email"] = f"{email!r} does not look like an email address."
+    return errors
+
+
+def _record(o: Officer) -> OfficerRecord:
+    return OfficerRecord(
+        id=o.id,
+        version=o.version,
+        values={name: getattr(o, name) for name in FIELDS},
+        rank_history=[HistoryEntry(r.rank, r.effective, r.note, r.acting) for r in o.rank_changes],
+        status_history=[
+            HistoryEntry(c.status, c.effective, c.note, reason=c.reason) for c in o.status_changes
+        ],
+        legacy_fields=[(lf.name, lf.value) for lf in o.legacy_fields],
+        updated_at=o.updated_at,
+        updated_by=o.updated_by,
+    )
+
+
+def get_officer(db: Database, officer_id: int) -> OfficerRecord:
+    with db.read() as s:
+        o = s.get(Officer, officer_id)
+        if o is None:
+            raise NotFoundError(f"No officer with id {officer_id}.")
+        return _record(o)
+
+
+def find_by_collar(db: Database, collar: str) -> int | None:
+    with db.read() as s:
+        return s.scalar(select(Officer.id).where(Officer.collar == normalise_collar(collar)))
+
+
+def create_officer(db: Database, data: dict[str, Any]) -> int:
+    """Create an officer. Rank and status are taken to have held since joining."""
+    values = _clean(data)
+    values.setdefault("rank", "SC")
+    values.setdefault("status", "active")
+    values["rank"] = values["rank"] or "SC"
+    values["status"] = values["status"] or "active"
+    with db.session() as s:
+        errors = validate(s, values)
+        if errors:
+            raise ValidationError(errors)
+        o = Officer(**values, updated_by=audit.current_user())
+        o.rank_changes.append(RankChange(rank=o.rank, effective=o.joined))
+        status_from = o.left_date if o.status == "left" else o.joined
+        o.status_changes.append(StatusChange(status=o.status, effective=status_from, reason=o.leaving_reason))
+        s.add(o)
+        s.flush()
+        return o.id
+
+
+def update_officer(
+    db: Database,
+    officer_id: int,
+    data: dict[str, Any],
+    *,
+    version: int | None = None,
+    effective: dt.date | None = None,
+    acting: bool = False,
+    reason: str | None = None,
+) -> OfficerRecord:
+    """Apply changed fields. A rank or status change is dated ``effective`` (default today).
+
+    ``version`` is the version the caller read; if someone saved since, ConflictError says who and when.
+    """
+    changes = _clean(data)
+    try:
+        with db.session(reason=reason) as s:
+            o = s.get(Officer, officer_id)
+            if o is None:
+                raise NotFoundError(f"No officer with id {officer_id}.")
+            if version is not None and o.version != version:
+                raise ConflictError(_conflict_text(o))
+            merged = {name: getattr(o, name) for name in FIELDS}
+            merged.update(changes)
+            errors = validate(s, merged, officer_id=officer_id)
+            if errors:
+                raise ValidationError(errors)
+            when = effective or dt.date.today()
+            if merged["rank"] != o.rank:
+                o.rank_changes.append(RankChange(rank=merged["rank"], effective=when, acting=acting))
+            if merged["status"] != o.status:
+                status_when = merged["left_date"] if merged["status"] == "left" else when
+                o.status_changes.append(
+                    StatusChange(
+                        status=merged["status"],
+                        effective=status_when,
+                        reason=merged["leaving_reason"] if merged["status"] == "left" else None,
+                    )
+                )
+            for name, value in changes.items():
+                if getattr(o, name) != value:
+                    setattr(o, name, value)
+            if s.is_modified(o):
+                o.updated_by = audit.current_user()
+            s.flush()
+            return _record(o)
+    except StaleDataError as exc:  # a concurrent writer won the race between read and write
+        with db.read() as s2:
+            current = s2.get(Officer, officer_id)
+            text = _conflict_text(current) if current else "The officer was deleted by someone else."
+        raise ConflictError(text) from exc
+
+
+def _conflict_text(o: Officer) -> str:
+    when = o.updated_at.strftime("%d/%m/%Y %H:%M") if o.updated_at else "an unknown time"
+    return (
+        f"{o.collar} {o.display_name} was changed by {o.updated_by or 'another user'} at {when} "
+        "since you opened it. Reload to see their changes, then make yours again."
+    )
+
+
+def record_leaving(
+    db: Database,
+    officer_id: int,
+    left_date: dt.date,
+    reason: str,
+    *,
+    note: str | None = None,
+    version: int | None = None,
+) -> OfficerRecord:
+    """An officer is never deleted: leaving sets status left with the date and reason."""
+    record = update_officer(
+        db,
+        officer_id,
+        {"status": "left", "left_date": left_date, "leaving_reason": reason},
+        version=version,
+        effective=left_date,
+        reason=note,
+    )
+    return record
+
+
+def set_legacy_field(db: Database, officer_id: int, name: str, value: str | None) -> None:
+    with db.session() as s:
+        row = s.scalar(
+            select(LegacyField).where(LegacyField.officer_id == officer_id, LegacyField.name == name)
+        )
+        if row is None:
+            s.add(LegacyField(officer_id=officer_id, name=name, value=value))
+        else:
+            row.value = value
+
+
+def hours_by_officer(s: Session, first: dt.date, last: dt.date) -> dict[int, float]:
+    rows = s.execute(
+        select(Duty.officer_id, func.sum(Duty.hours))
+        .where(Duty.date >= first, Duty.date <= last)
+        .group_by(Duty.officer_id)
+    )
+    return {oid: float(total or 0) for oid, total in rows}
+
+
+def last_month(today: dt.date | None = None) -> str:
+    today = today or dt.date.today()
+    first = today.replace(day=1) - dt.timedelta(days=1)
+    return f"{first.year:04d}-{first.month:02d}"
+
+
+def list_officers(db: Database, *, hours_month: str | None = None) -> list[OfficerRow]:
+    """Every officer (leavers too) with their hours in ``hours_month`` (default: last month)."""
+    first, last = month_bounds(hours_month or last_month())
+    with db.read() as s:
+        hours = hours_by_officer(s, first, last)
+        rows = s.execute(
+            select(
+                Officer.id,
+                Officer.collar,
+                Officer.surname,
+                Officer.forenames,
+                Officer.rank,
+                Officer.status,
+                Officer.team,
+                Officer.station,
+                Officer.joined,
+                Officer.attested,
+                Officer.independent_patrol,
+                Officer.left_date,
+            ).order_by(Officer.surname, Officer.forenames)
+        ).all()
+    return [OfficerRow(**row._asdict(), hours_last_month=hours.get(row.id, 0.0)) for row in rows]
+
+
+def distinct_values(db: Database, column: str) -> list[str]:
+    """Teams or stations in use, for filters and the dialog's suggestions."""
+    col = getattr(Officer, column)
+    with db.read() as s:
+        return sorted(v for v in s.scalars(select(col).distinct()) if v)
+
+
+def audit_history(db: Database, officer_id: int) -> list[AuditEntry]:
+    """Every audit event about the officer, newest first."""
+    with db.read() as s:
+        events = s.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.officer_id == officer_id)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        )
+        return [AuditEntry(e.at, e.user, e.entity, e.action, e.field, e.old, e.new, e.reason) for e in events]

@@ -1,0 +1,20 @@
+"""Hours tab (its full behaviour arrives with its issue)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from desktop.ui.context import AppContext
+from desktop.ui.widgets import EmptyState
+
+
+class HoursTab(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        self.empty = EmptyState("No duties recorded yet. Add a duty, or import hours with a roster.")
+        layout.addWidget(self.empty)
+
+    def refresh(self) -> None:
+        """Nothing to reload yet."""
