@@ -95,6 +95,12 @@ class MainWindow(QMainWindow):
         self._action(file, "Se&ttings…", self._call("desktop.ui.settings_dialog", "open_settings"), "Ctrl+,")
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        reports = bar.addMenu("&Reports")
+        self._action(
+            reports,
+            "&Qualifications expiring or expired…",
+            self._call("desktop.ui.qualifications_report", "show_expiring"),
+        )
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About CiP Desk", self._about)
 
