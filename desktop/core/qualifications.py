@@ -41,6 +41,8 @@ def officer_flags(db: Database, on: dt.date | None = None) -> dict[int, str]:
         )
         flags: dict[int, str] = {}
         for officer_id, expires in rows:
+            if expires is None:
+                continue
             if expires < on:
                 flags[officer_id] = "expired"
             elif expires <= on + dt.timedelta(days=window) and flags.get(officer_id) != "expired":
