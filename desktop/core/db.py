@@ -7,7 +7,6 @@ window never holds a session.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -169,11 +168,10 @@ def _looks_like_sqlite(path: Path) -> bool:
 
 
 def _backup_before_migration(path: Path, backup_dir: Path | None) -> Path:
-    from desktop.core.paths import default_backup_dir
+    from desktop.core import backup
 
-    folder = backup_dir or default_backup_dir()
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    return sqlite_backup(path, folder / f"{path.stem}-before-migration-{stamp}.sqlite")
+    folder = backup_dir or backup.configured_folder_of(path)
+    return backup.backup_path_before(path, "migration", folder)
 
 
 def has_tables(engine: Engine) -> bool:

@@ -1,0 +1,59 @@
+"""``cipdesk backup OUT.sqlite``: a consistent copy of the database (SQLite online backup API).
+
+The copy is checked with SQLite's full integrity check before it is reported good. A PostgreSQL
+database is copied row by row into a new SQLite file of the same schema.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import make_url
+
+
+def _fail(message: str) -> int:
+    print(f"cipdesk backup: {message}", file=sys.stderr)
+    return 2
+
+
+def run(args: Any) -> int:
+    from desktop.core import backup, integrity
+
+    out = Path(args.out).expanduser()
+    if out.is_dir():
+        return _fail(f"{out} is a folder; give a file name, e.g. {out / 'cipdesk-backup.sqlite'}.")
+    url = args.db_url
+    if url.startswith("sqlite"):
+        name = make_url(url).database
+        if not name or name == ":memory:":
+            return _fail("an in-memory database cannot be backed up.")
+        live = Path(name)
+        if not live.exists() or live.stat().st_size == 0:
+            return _fail(f"there is no database at {live}; nothing was backed up.")
+        if out.exists() and out.resolve() == live.resolve():
+            return _fail("the backup cannot replace the database itself; choose another file.")
+        source_check = integrity.check_file(live)
+        backup._atomic_sqlite_backup(live, out)
+    else:
+        from desktop.core.db import open_database
+
+        db = open_database(url, migrate_now=False)
+        try:
+            backup.backup_to(db, out)
+        finally:
+            db.dispose()
+        source_check = integrity.CheckResult(True)
+    copy_check = integrity.check_file(out, full=True)
+    if not source_check.ok or not copy_check.ok:
+        problems = "; ".join((source_check.problems or copy_check.problems)[:3])
+        return _fail(
+            f"the database is damaged ({problems}). A copy was written to {out}, but it may be "
+            "damaged too: restore the latest good backup with 'cipdesk restore FILE'."
+        )
+    info = backup.inspect_backup(out)
+    people = "1 officer" if info.officers == 1 else f"{info.officers:,} officers"
+    duty = f"latest duty {info.latest_duty:%d/%m/%Y}" if info.latest_duty else "no duties"
+    print(f"Backed up to {out}: {people}, {duty}; the copy passed SQLite's integrity check.")
+    return 0
