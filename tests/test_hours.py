@@ -301,9 +301,7 @@ def test_month_grid_content_and_rag(db):
     late_attest = officer(db, "5", "Trainee", attested=D(2026, 6, 2), status="in training")
     officer(db, "6", "Future", joined=D(2026, 6, 1), attested=None)
     officer(db, "7", "Former", status="left", left_date=D(2026, 4, 30), leaving_reason="resigned")
-    officer(
-        db, "8", "Leaver", status="left", left_date=D(2026, 5, 15), leaving_reason="resigned", team="NPT"
-    )
+    officer(db, "8", "Leaver", status="left", left_date=D(2026, 5, 15), leaving_reason="resigned", team="NPT")
     hours.add_duty(db, {"officer_id": met, "date": D(2026, 5, 1), "start_time": "09:00", "end_time": "17:00"})
     hours.add_duty(db, {"officer_id": met, "date": D(2026, 5, 1), "hours": 2})
     hours.add_duty(
@@ -339,6 +337,11 @@ def test_month_grid_content_and_rag(db):
     # LOA began after April ended: April's minimum applies (zero hours, red).
     april = {r.collar: r.rag for r in hours.month_grid(db, "2026-04").rows}
     assert april["4"] == "red"
+    # The same rule as the monthly return, officer by officer.
+    from desktop.core import returns
+
+    figures = returns.compute(db, "2026-05")
+    assert {o["collar"]: o["rag"] for o in figures["officers"]} == {c: rows[c].rag for c in "12345"}
     # The minimum is a setting.
     settings.set_value(db, "minimum_hours", 10)
     assert {r.collar: r.rag for r in hours.month_grid(db, "2026-05").rows}["2"] == "green"

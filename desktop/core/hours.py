@@ -22,9 +22,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from desktop.core import settings
 from desktop.core.db import Database
-from desktop.core.domain import DUTY_TYPES, is_serving, month_bounds
+from desktop.core.domain import DUTY_TYPES, month_bounds
 from desktop.core.errors import CipDeskError, ConflictError, NotFoundError, ValidationError
-from desktop.core.models import Duty, MonthLock, Officer, StatusChange, Unit
+from desktop.core.models import Duty, MonthLock, Officer, PathwayStage, StageAchieved, StatusChange, Unit
 
 ATTACHMENT_TYPE = "specialist attachment"
 MAX_DUTY_HOURS = 24.0
@@ -181,12 +181,16 @@ def rag_status(hours: float, minimum: float, applies: bool) -> str:
 
 def status_on(changes: Iterable[tuple[dt.date | None, str]], day: dt.date, fallback: str) -> str:
     """The status held on ``day`` from dated changes ((effective, status), oldest first; an undated
-    change holds since joining). ``fallback`` (the current status) when no change applies yet."""
+    change holds since joining). When every change is dated after ``day`` the earliest one is taken
+    (the first status known), and ``fallback`` (the current status) when there is no change at all."""
     held: str | None = None
+    earliest: str | None = None
     for effective, status in changes:
         if effective is None or effective <= day:
             held = status
-    return held if held is not None else fallback
+        elif earliest is None:
+            earliest = status
+    return held if held is not None else earliest if earliest is not None else fallback
 
 
 def minimum_applies(
@@ -197,26 +201,30 @@ def minimum_applies(
     status_at_end: str,
     month_end: dt.date,
 ) -> tuple[bool, str]:
-    """Whether the minimum applies for the month ending ``month_end``, and why not when it does not.
+    """Whether the minimum hours apply for the month ending ``month_end``, and why (or why not).
 
-    It applies to officers attested by month end, serving at month end, and not on leave of absence
-    or suspended at month end (PRODUCT.md, monthly return).
+    The rule of the monthly return (desktop/core/returns.py): it applies to officers attested by
+    month end, serving at month end, and not on leave of absence or suspended then. Legacy gaps are
+    read as the return reads them: no joining date counts as serving unless the status is "left";
+    no attestation date counts as attested when active, on LOA or suspended at month end.
     """
-    if not is_serving(joined, left, month_end):
-        if joined is None:
-            return False, "no joining date recorded"
-        if joined > month_end:
-            return False, "joined after the month ended"
-        return False, "left during the month"
-    if attested is None or attested > month_end:
-        return False, "not attested by the end of the month"
+    if (left is not None and left <= month_end) or status_at_end == "left":
+        return False, "left by the end of the month"
+    if joined is not None and joined > month_end:
+        return False, "joined after the month ended"
+    note = ""
+    if attested is not None:
+        if attested > month_end:
+            return False, "not attested by the end of the month"
+    elif status_at_end not in ("active", "LOA", "suspended"):
+        return False, "not attested (no attestation date recorded)"
+    else:
+        note = " (no attestation date recorded: counted as attested)"
     if status_at_end == "LOA":
         return False, "on leave of absence at the end of the month"
     if status_at_end == "suspended":
         return False, "suspended at the end of the month"
-    if status_at_end == "left":
-        return False, "left during the month"
-    return True, ""
+    return True, note
 
 
 # ---------------------------------------------------------------------------------------------
@@ -823,24 +831,24 @@ def month_grid(db: Database, month: str, team: str | None = None) -> MonthGrid:
             Officer.left_date,
             Officer.attested,
         )
-        # Serving on some day of the month: joined on or before its last day, not left by its first.
-        officers = list(
-            s.execute(
+        # Serving on some day of the month: joined on or before its last day (or no joining date
+        # recorded, as the return reads legacy rosters), not left by its first day.
+        officers = [
+            o
+            for o in s.execute(
                 select(*columns).where(
-                    Officer.joined.is_not(None),
-                    Officer.joined <= last,
+                    or_(Officer.joined.is_(None), Officer.joined <= last),
                     or_(Officer.left_date.is_(None), Officer.left_date > first),
                 )
             ).all()
-        )
+            if not (o.joined is None and o.left_date is None and o.status == "left")
+        ]
         extra = with_hours - {o.id for o in officers}
         if extra:  # hours recorded outside service: show them rather than hide them
             officers += s.execute(select(*columns).where(Officer.id.in_(extra))).all()
         changes: dict[int, list[tuple[dt.date | None, str]]] = {}
         for oid, effective, status in s.execute(
-            select(StatusChange.officer_id, StatusChange.effective, StatusChange.status)
-            .where(or_(StatusChange.effective.is_(None), StatusChange.effective <= last))
-            .order_by(
+            select(StatusChange.officer_id, StatusChange.effective, StatusChange.status).order_by(
                 StatusChange.officer_id,
                 StatusChange.effective.is_not(None),
                 StatusChange.effective,
@@ -848,6 +856,15 @@ def month_grid(db: Database, month: str, team: str | None = None) -> MonthGrid:
             )
         ):
             changes.setdefault(oid, []).append((effective, status))
+        attest_stage = {
+            oid: day
+            for oid, day in s.execute(
+                select(StageAchieved.officer_id, func.min(StageAchieved.achieved_on))
+                .join(PathwayStage, PathwayStage.id == StageAchieved.stage_id)
+                .where(PathwayStage.is_attestation.is_(True))
+                .group_by(StageAchieved.officer_id)
+            )
+        }
         locked = _is_locked(s, month)
         total_officers = s.scalar(select(func.count(Officer.id))) or 0
 
@@ -871,11 +888,15 @@ def month_grid(db: Database, month: str, team: str | None = None) -> MonthGrid:
         total = round(sum(days) + mt, 4)
         status_end = status_on(changes.get(o.id, []), last, o.status)
         applies, why = minimum_applies(
-            joined=o.joined, left=o.left_date, attested=o.attested, status_at_end=status_end, month_end=last
+            joined=o.joined,
+            left=o.left_date,
+            attested=o.attested or attest_stage.get(o.id),
+            status_at_end=status_end,
+            month_end=last,
         )
         rag = rag_status(total, minimum, applies)
         if applies:
-            why = f"{format_hours(total) or '0'} of {format_hours(minimum)} hours minimum"
+            why = f"{format_hours(total) or '0'} of {format_hours(minimum)} hours minimum{why}"
         else:
             why = "Minimum does not apply: " + why
         first_day = o.joined.day if o.joined and first <= o.joined <= last else 1
