@@ -385,26 +385,26 @@ def officer_qualifications(db: Database, officer_id: int, *, on: dt.date | None 
                 OfficerQualification.id.desc(),
             )
         ).all()
-    out: list[QualRecord] = []
-    seen: set[int] = set()
-    for q, name in rows:
-        current = q.type_id not in seen
-        seen.add(q.type_id)
-        status = status_of(q.expires_on, on, window)
-        out.append(
-            QualRecord(
-                id=q.id,
-                officer_id=q.officer_id,
-                type_id=q.type_id,
-                type_name=name,
-                achieved_on=q.achieved_on,
-                expires_on=q.expires_on,
-                note=q.note,
-                status=status,
-                days_left=(q.expires_on - on).days if q.expires_on else None,
-                current=current,
+        out: list[QualRecord] = []
+        seen: set[int] = set()
+        for q, name in rows:
+            current = q.type_id not in seen
+            seen.add(q.type_id)
+            status = status_of(q.expires_on, on, window)
+            out.append(
+                QualRecord(
+                    id=q.id,
+                    officer_id=q.officer_id,
+                    type_id=q.type_id,
+                    type_name=name,
+                    achieved_on=q.achieved_on,
+                    expires_on=q.expires_on,
+                    note=q.note,
+                    status=status,
+                    days_left=(q.expires_on - on).days if q.expires_on else None,
+                    current=current,
+                )
             )
-        )
     return out
 
 
