@@ -1,4 +1,13 @@
-"""Start the window: QApplication, crash handling, the database, the main window."""
+"""Start the window: QApplication, crash handling, the database, the main window.
+
+Opening a SQLite database for the window:
+1. the single-writer lock (``instance_lock``): if another copy holds it, the user is told who and may
+   open the database read-only, or not at all;
+2. SQLite's quick check; a damaged file offers the latest good backup;
+3. migrations (backed up first) and the first-run seed;
+4. the daily backup (first start of each day).
+A PostgreSQL database is shared by design: no lock, no file check, no daily file backup.
+"""
 
 from __future__ import annotations
 
@@ -6,30 +15,33 @@ import logging
 import sys
 import tempfile
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 log = logging.getLogger("cipdesk")
 
 
 def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
     """Uncaught exceptions: logged, then shown with copyable details (plain words when known)."""
-    details = "".join(traceback.format_exception(exc_type, exc, tb))
-    log.error("Uncaught exception:\n%s", details)
     from desktop.core.errors import plain_message
     from desktop.ui import dialogs
 
     message = plain_message(exc)
     if message is not None:
+        log.warning("%s: %s", exc_type.__name__, message)
         dialogs.error(None, "CiP Desk", message)
-    else:
-        dialogs.error(
-            None,
-            "CiP Desk: something went wrong",
-            "CiP Desk met an unexpected problem. Your saved data is safe. The details below are also in "
-            "the log file; please send them to your support contact.",
-            details=details,
-        )
+        return
+    details = "".join(traceback.format_exception(exc_type, exc, tb))
+    log.error("Uncaught exception:\n%s", details)
+    dialogs.error(
+        None,
+        "CiP Desk: something went wrong",
+        "CiP Desk met an unexpected problem. Your saved data is safe. The details below are also in "
+        "the log file; please send them to your support contact.",
+        details=details,
+    )
 
 
 def make_app(argv: list[str] | None = None):  # type: ignore[no-untyped-def]
@@ -47,34 +59,186 @@ def make_app(argv: list[str] | None = None):  # type: ignore[no-untyped-def]
     return app
 
 
+@dataclass
+class Opened:
+    """The database the window works on, and the lock that keeps other copies from writing."""
+
+    db: Any  # desktop.core.db.Database
+    lock: Any = None  # desktop.core.instance_lock.InstanceLock | None
+    read_only_because: str | None = None  # who holds it, when opened read-only
+    backup_warning: str | None = None  # the daily backup could not be made
+
+
+def _read_only_database(url: str, holder_text: str) -> Any:
+    """A Database over the same SQLite file opened with ``mode=ro``; any save is refused plainly."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import make_url
+
+    from desktop.core.db import Database, make_engine
+    from desktop.core.errors import CipDeskError
+
+    path = Path(make_url(url).database or "")
+    engine = make_engine(f"sqlite:///file:{path.resolve().as_posix()}?mode=ro&uri=true")
+    db = Database(url, engine)
+    db.read_only = True  # type: ignore[attr-defined]
+
+    def refuse(*_args: object) -> None:
+        raise CipDeskError(
+            f"This window is read-only: {holder_text} has the database open. Nothing was saved. "
+            "Close CiP Desk there, then open it again here to make changes."
+        )
+
+    event.listen(db.Session, "before_flush", refuse)
+    return db
+
+
+def open_for_window(url: str, parent: Any = None) -> Opened | None:
+    """Open ``url`` as the window needs it (see the module text). None: the user chose not to open."""
+    from sqlalchemy.engine import make_url
+
+    from desktop.core import backup, instance_lock, integrity, migrate
+    from desktop.core.db import open_database
+    from desktop.ui import backup_ui
+
+    if not url.startswith("sqlite"):
+        return Opened(open_database(url))
+    name = make_url(url).database
+    if not name or name == ":memory:":
+        return Opened(open_database(url))
+    path = Path(name)
+    lock: Any = instance_lock.InstanceLock(path)
+    try:
+        if path.parent.exists():
+            lock.acquire()
+        else:
+            lock = None  # open_database creates the folder; lock after that
+    except instance_lock.DatabaseInUse as exc:
+        if not backup_ui.ask_open_read_only(parent, exc):
+            return None
+        holder = exc.holder.describe() if exc.holder else "another copy of CiP Desk"
+        db = _read_only_database(url, holder)
+        migrate.state(db.engine)  # refuses a newer database plainly
+        return Opened(db, None, read_only_because=holder)
+    except OSError as exc:  # a folder where the lock file cannot be made: carry on unlocked
+        log.warning("no single-writer lock for the database (%s)", exc.strerror)
+        lock = None
+    try:
+        if path.exists() and path.stat().st_size > 0:
+            check = integrity.check_file(path)
+            if not check.ok:
+                if not _offer_restore(parent, path, check):
+                    if lock is not None:
+                        lock.release()
+                    return None
+        db = open_database(url)
+        if lock is None and path.exists():
+            lock = instance_lock.InstanceLock(path)
+            try:
+                lock.acquire()
+            except (instance_lock.DatabaseInUse, OSError):
+                lock = None
+        opened = Opened(db, lock)
+        try:
+            backup.daily_backup(db)
+        except Exception as exc:  # noqa: BLE001 - a missed backup must not stop the day's work
+            from desktop.core.errors import plain_message
+
+            log.warning("daily backup failed: %s", exc)
+            opened.backup_warning = plain_message(exc) or str(exc)
+        return opened
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+
+
+def _offer_restore(parent: Any, path: Path, check: Any) -> bool:
+    """A damaged file at start: offer the latest good backup. True when it was restored."""
+    from desktop.core import backup
+    from desktop.ui import backup_ui, dialogs
+
+    folder = backup.configured_folder_of(path)
+    good = backup.latest_good_backup(folder, path.stem)
+    if good is None:
+        dialogs.error(
+            parent,
+            "The database is damaged",
+            check.message() + f"\n\nNo good backup was found in {folder}. If you keep backups elsewhere, "
+            "run CiP Desk's restore on one (cipdesk restore FILE), or ask your IT support for help.",
+        )
+        return False
+    if not backup_ui.ask_restore_damaged(parent, check.message(), good):
+        return False
+    result = backup.restore_sqlite_file(path, good.path, folder)
+    where = f"\n\nThe damaged file was kept as {result.safety_backup}." if result.safety_backup else ""
+    dialogs.info(parent, "Backup restored", result.describe() + where)
+    return True
+
+
 def run_gui(db_url: str | None, *, demo: bool = False) -> int:
     app = make_app()
     sys.excepthook = _excepthook
-    from desktop.core.db import open_database
     from desktop.core.errors import CipDeskError, plain_message
     from desktop.ui import dialogs
 
     try:
         if demo:
-            folder = Path(tempfile.mkdtemp(prefix="cipdesk-demo-"))
+            from desktop.core import settings
+            from desktop.core.db import open_database
             from desktop.core.paths import db_url as to_url
 
+            folder = Path(tempfile.mkdtemp(prefix="cipdesk-demo-"))
             db = open_database(to_url(str(folder / "demo.sqlite")), backup_dir=folder / "backups")
+            settings.set_value(db, "backup_folder", str(folder / "backups"), reason="demo database")
             from desktop.core import demo as demo_data
 
             demo_data.generate(db, officers=400, years=3, seed=1)
+            opened: Opened | None = Opened(db)
         else:
             assert db_url is not None
-            db = open_database(db_url)
+            opened = open_for_window(db_url)
+            if opened is None:
+                return 2
     except Exception as exc:
         message = plain_message(exc) if not isinstance(exc, CipDeskError) else str(exc)
         if message is None:
             raise
         dialogs.error(None, "CiP Desk cannot open the database", message)
         return 2
+    window = build_window(opened)
+    window.show()
+    if opened.backup_warning:
+        dialogs.warn(
+            window,
+            "Today's backup was not made",
+            f"CiP Desk could not make today's automatic backup: {opened.backup_warning}\n\n"
+            "Your data is safe. Check the backup folder in Settings, or use File > Back up now.",
+        )
+    try:
+        return app.exec()
+    finally:
+        if opened.lock is not None:
+            opened.lock.release()
+
+
+def build_window(opened: Opened) -> Any:
+    from PySide6.QtWidgets import QLabel
+
     from desktop.ui.context import AppContext
     from desktop.ui.main_window import MainWindow
 
-    window = MainWindow(AppContext(db))
-    window.show()
-    return app.exec()
+    ctx = AppContext(opened.db)
+    window = MainWindow(ctx)
+    window.opened = opened  # keeps the lock alive as long as the window
+    if opened.read_only_because:
+        label = QLabel(f"Read-only: {opened.read_only_because} has this database open")
+        label.setStyleSheet("color: #b00020; font-weight: bold;")
+        window.statusBar().addWidget(label)
+
+        def mark_title(_what: str = "") -> None:
+            if not window.windowTitle().endswith("(read-only)"):
+                window.setWindowTitle(window.windowTitle() + " (read-only)")
+
+        mark_title()
+        ctx.changed.connect(mark_title)
+    return window

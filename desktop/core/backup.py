@@ -264,10 +264,11 @@ def _readonly(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
 
 
-def inspect_backup(path: Path) -> BackupInfo:
+def inspect_backup(path: Path, *, check: bool = True) -> BackupInfo:
     """Check that ``path`` is an undamaged CiP Desk database this version can open.
 
     Raises RestoreError (or NewerDatabaseError) with a plain sentence naming the file otherwise.
+    ``check=False`` skips SQLite's integrity check (a quick look to describe a backup in a list).
     """
     from desktop.core import migrate
 
@@ -288,10 +289,10 @@ def inspect_backup(path: Path) -> BackupInfo:
         raise RestoreError(f"{path.name} cannot be opened ({exc}). Nothing was changed.") from exc
     try:
         try:
-            check = [row[0] for row in conn.execute("PRAGMA integrity_check(5)")]
-            if check != ["ok"]:
+            problems = [row[0] for row in conn.execute("PRAGMA integrity_check(5)")] if check else ["ok"]
+            if problems != ["ok"]:
                 raise RestoreError(
-                    f"{path.name} is damaged (SQLite's integrity check failed: {check[0]}). "
+                    f"{path.name} is damaged (SQLite's integrity check failed: {problems[0]}). "
                     "Choose an older backup. Nothing was changed."
                 )
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}

@@ -39,14 +39,17 @@ class Holder:
     pid: int | None
     since: dt.datetime | None
 
-    def describe(self) -> str:
+    @property
+    def since_text(self) -> str:
+        """ " since 09:14 today", " since 21/11/2026 17:02", or "" when unknown."""
         if self.since is None:
-            when = ""
-        elif self.since.date() == dt.date.today():
-            when = f" since {self.since:%H:%M} today"
-        else:
-            when = f" since {self.since:%d/%m/%Y %H:%M}"
-        return f"{self.user} on {self.machine}{when}"
+            return ""
+        if self.since.date() == dt.date.today():
+            return f" since {self.since:%H:%M} today"
+        return f" since {self.since:%d/%m/%Y %H:%M}"
+
+    def describe(self) -> str:
+        return f"{self.user} on {self.machine}{self.since_text}"
 
 
 class DatabaseInUse(CipDeskError):
