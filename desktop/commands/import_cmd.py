@@ -1,0 +1,59 @@
+"""``cipdesk import FILE [--sheet NAME] [--dry-run] [--rejects OUT.xlsx] [--json]`` (CLI.md).
+
+Exit 0: every row accounted for, none rejected; 1: some rows rejected (the rest imported unless
+--dry-run); 2: the file was refused and nothing changed. Messages go to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from desktop.core import importer
+from desktop.core.db import open_database
+from desktop.excel.reader import FileRefused
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def run(args: Any) -> int:
+    db = open_database(args.db_url)
+    try:
+        try:
+            if args.dry_run:
+                plan = importer.plan(db, args.file, sheet=args.sheet)
+                batch = None
+            else:
+                result = importer.run(db, args.file, sheet=args.sheet)
+                plan, batch = result.plan, result.batch_id
+        except FileRefused as exc:
+            _say(f"cipdesk import: {exc} Nothing was changed.")
+            return 2
+        for row in plan.rejected_rows:
+            for r in row.reasons:
+                where = f", column {r['column']!r}" if r["column"] else ""
+                value = f", value {r['value']!r}" if r["value"] else ""
+                _say(f"{plan.file_name} row {row.row_number}{where}{value}: {r['why']}.")
+        if args.rejects and plan.rejected_rows:
+            from desktop.excel.rejects import write_rejects
+
+            write_rejects(args.rejects, plan)
+            _say(f"Rejected rows saved to {args.rejects}.")
+        counts = plan.counts
+        verb = "Would import" if args.dry_run else "Imported"
+        _say(
+            f"{verb} {plan.file_name}, sheet {plan.sheet!r} (header row {plan.header_row}): "
+            f"{counts['created']} created, {counts['updated']} updated, {counts['unchanged']} unchanged, "
+            f"{counts['skipped']} skipped, {counts['rejected']} rejected, "
+            f"{plan.hours_entries} hours entries."
+            + ("" if batch is None else f" Import batch {batch}.")
+            + (" Nothing was written (dry run)." if args.dry_run else "")
+        )
+        if args.json:
+            print(json.dumps(plan.summary(batch), ensure_ascii=False))
+        return 1 if counts["rejected"] else 0
+    finally:
+        db.dispose()

@@ -1,0 +1,1269 @@
+"""Legacy roster import: read a spreadsheet, decide every row, write it in one transaction, undo it.
+
+    result = plan(db, "roster.xlsx")            # reads and decides, writes nothing (preview, --dry-run)
+    batch = run(db, "roster.xlsx")              # decides again inside one transaction and writes
+    undo_batch(db, batch.batch_id)              # restores what the batch changed, removes what it made
+
+Every row of the sheet below the header ends as created, updated, unchanged, skipped (blank or
+totals row) or rejected (with every reason: column, value, why), numbered as the sheet numbers it.
+An empty cell never blanks a stored value. Unknown columns become legacy fields. Month columns of
+hours become one monthly-total duty per officer and month (dated the 1st, type patrol, source
+import); importing again replaces that entry. Writes are bulk Core statements, audited by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from desktop.core import audit
+from desktop.core.db import Database
+from desktop.core.domain import DRIVING_GRADES, LEAVING_REASONS, STATUSES, normalise_collar
+from desktop.core.errors import CipDeskError, NotFoundError
+from desktop.core.models import (
+    AuditEvent,
+    Duty,
+    ImportBatch,
+    ImportRow,
+    LegacyField,
+    Officer,
+    RankChange,
+    RankDef,
+    StatusChange,
+    utcnow,
+)
+from desktop.core.progress import Progress, report
+from desktop.excel.headers import (
+    FIELD_LABEL,
+    IGNORE,
+    LEGACY,
+    Column,
+    find_header_row,
+    header_signature,
+    map_columns,
+)
+from desktop.excel.reader import FileRefused, Workbook, open_workbook, sha256_of, sheet_is_empty
+from desktop.excel.values import (
+    BadValue,
+    Synonyms,
+    cell_text,
+    hours_in_month,
+    load_synonyms,
+    month_label,
+    norm,
+    parse_bool,
+    parse_date,
+    parse_number,
+    parse_phone,
+    parse_text,
+)
+
+OUTCOMES = ("created", "updated", "unchanged", "skipped", "rejected")
+DATE_FIELDS = ("joined", "attested", "independent_patrol", "left_date", "date_of_birth")
+MAPPED_VALUE_FIELDS = ("rank", "status", "leaving_reason", "driving")
+OFFICER_FIELDS = (
+    "collar",
+    "surname",
+    "forenames",
+    "preferred_name",
+    "rank",
+    "status",
+    "team",
+    "station",
+    "joined",
+    "attested",
+    "independent_patrol",
+    "left_date",
+    "leaving_reason",
+    "date_of_birth",
+    "phone",
+    "email",
+    "address",
+    "employer",
+    "esp",
+    "driving",
+    "notes",
+)
+DUTY_TYPE = "patrol"
+PROGRESS_EVERY = 1000
+
+
+class UndoRefused(CipDeskError):
+    """The batch cannot be undone; the message says why."""
+
+
+@dataclass(slots=True)
+class RowPlan:
+    """What happens to one sheet row."""
+
+    row_number: int  # the sheet's own row number (1-based, as Excel shows it)
+    outcome: str
+    collar: str | None = None
+    name: str = ""
+    officer_id: int | None = None
+    reasons: list[dict[str, str]] = field(default_factory=list)
+    # For updated rows: "field" / "legacy:Name" / "hours:YYYY-MM" -> [old, new].
+    changes: dict[str, list[Any]] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)  # officer fields read from the row
+    legacy: dict[str, str] = field(default_factory=dict)
+    hours: dict[str, float] = field(default_factory=dict)  # "YYYY-MM" -> hours
+    original: Sequence[Any] = ()
+
+    @property
+    def reason_text(self) -> str:
+        return "; ".join(f"{r['column']}: {r['why']}" if r.get("column") else r["why"] for r in self.reasons)
+
+
+@dataclass
+class ImportPlan:
+    """Everything the import would do, for the preview, --dry-run and the write."""
+
+    path: str
+    file_name: str
+    sheet: str
+    sheet_names: list[str]
+    sha256: str
+    header_row: int  # 1-based
+    header: list[Any]
+    columns: list[Column]
+    rows: list[RowPlan]
+    unknown_values: dict[str, dict[str, int]]  # field -> cell text -> rows
+    previous_batch: dict[str, Any] | None = None
+    width: int = 0
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for r in self.rows if r.outcome == outcome)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        out = dict.fromkeys(OUTCOMES, 0)
+        for r in self.rows:
+            out[r.outcome] += 1
+        return out
+
+    @property
+    def hours_entries(self) -> int:
+        total = 0
+        for r in self.rows:
+            if r.outcome == "created":
+                total += len(r.hours)
+            elif r.outcome == "updated":
+                total += sum(1 for k in r.changes if k.startswith("hours:"))
+        return total
+
+    @property
+    def mapping(self) -> dict[str, str]:
+        return {str(c.index): c.target for c in self.columns}
+
+    @property
+    def rejected_rows(self) -> list[RowPlan]:
+        return [r for r in self.rows if r.outcome == "rejected"]
+
+    def summary(self, batch: int | None = None) -> dict[str, Any]:
+        """The object of ``cipdesk import --json`` (CLI.md), key for key."""
+        counts = self.counts
+        return {
+            "file": self.path,
+            "sheet": self.sheet,
+            "header_row": self.header_row,
+            "rows": len(self.rows),
+            **counts,
+            "hours_entries": self.hours_entries,
+            "batch": batch,
+        }
+
+
+@dataclass
+class ImportResult:
+    batch_id: int
+    plan: ImportPlan
+    backup: str | None = None
+
+
+@dataclass
+class BatchInfo:
+    id: int
+    file_name: str
+    sheet: str | None
+    user: str | None
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    skipped: int
+    rejected: int
+    hours_entries: int
+    undone_at: dt.datetime | None
+    undone_by: str | None
+    sha256: str | None
+
+    @property
+    def undone(self) -> bool:
+        return self.undone_at is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# Deciding
+# ---------------------------------------------------------------------------------------------
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds() / 3600
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
+
+
+def _synonyms(s: Session) -> Synonyms:
+    ranks = [(code, name) for code, name in s.execute(select(RankDef.code, RankDef.name))]
+    return load_synonyms().with_ranks(ranks)
+
+
+def choose_sheet(wb: Workbook, syn: Synonyms, sheet: str | None) -> str:
+    """The named sheet, else the first sheet whose header is recognised."""
+    if sheet is not None:
+        if sheet not in wb.sheet_names:
+            raise FileRefused(
+                f"{wb.name} has no sheet called {sheet!r}. Its sheets are: {', '.join(wb.sheet_names)}."
+            )
+        return sheet
+    any_data = False
+    for name in wb.sheet_names:
+        rows = wb.rows(name)
+        if sheet_is_empty(rows):
+            wb.forget(name)
+            continue
+        any_data = True
+        if find_header_row(rows, syn) is not None:
+            return name
+        wb.forget(name)
+    if not any_data:
+        raise FileRefused(f"{wb.name} has no data: every sheet is empty.")
+    sheets = ", ".join(repr(n) for n in wb.sheet_names)
+    raise FileRefused(
+        f"No header row found in {wb.name} (sheets {sheets}): CiP Desk looks in the first 20 rows for "
+        "column names such as Collar number and Surname. Add them, or pick the header row in the window."
+    )
+
+
+class _Lookup:
+    """Value words -> stored values for rank, status, leaving reason, driving; with user overrides."""
+
+    def __init__(self, syn: Synonyms, value_map: dict[str, dict[str, str]] | None):
+        self.syn = syn
+        self.tables: dict[str, dict[str, str]] = {
+            "rank": dict(syn.ranks),
+            "status": dict(syn.statuses),
+            "leaving_reason": dict(syn.leaving_reasons),
+            "driving": dict(syn.driving),
+        }
+        for status in STATUSES:
+            self.tables["status"].setdefault(norm(status), status)
+        for reason in LEAVING_REASONS:
+            self.tables["leaving_reason"].setdefault(norm(reason), reason)
+        for grade in DRIVING_GRADES:
+            self.tables["driving"].setdefault(norm(grade), grade)
+        for fld, mapping in (value_map or {}).items():
+            table = self.tables.setdefault(fld, {})
+            for text, target in mapping.items():
+                table[norm(text)] = target
+
+    def find(self, fld: str, text: str) -> str | None:
+        return self.tables[fld].get(norm(text))
+
+
+_WHAT = {
+    "rank": "rank",
+    "status": "status",
+    "leaving_reason": "leaving reason",
+    "driving": "driving grade",
+}
+
+
+def plan(
+    db: Database,
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    mapping: dict[int, str] | None = None,
+    value_map: dict[str, dict[str, str]] | None = None,
+    progress: Progress | None = None,
+    workbook: Workbook | None = None,
+    today: dt.date | None = None,
+) -> ImportPlan:
+    """Read ``path`` and decide every row; nothing is written.
+
+    ``header_row`` (1-based) overrides the detected header; ``mapping`` maps a 0-based column index
+    to a target (a field name, ``"month:YYYY-MM"``, ``"legacy"`` or ``"ignore"``); ``value_map``
+    maps, per field (rank, status, leaving_reason, driving), a cell text to a stored value.
+    Raises FileRefused for a file that cannot be imported.
+    """
+    wb = workbook or open_workbook(path)
+    try:
+        with db.read() as s:
+            return _decide(s, wb, sheet, header_row, mapping, value_map, progress, today)
+    finally:
+        if workbook is None:
+            wb.close()
+
+
+def _decide(
+    s: Session,
+    wb: Workbook,
+    sheet: str | None,
+    header_row: int | None,
+    mapping: dict[int, str] | None,
+    value_map: dict[str, dict[str, str]] | None,
+    progress: Progress | None,
+    today: dt.date | None,
+) -> ImportPlan:
+    today = today or dt.date.today()
+    syn = _synonyms(s)
+    report(progress, 0, 0, f"Reading {wb.name}")
+    sheet = choose_sheet(wb, syn, sheet)
+    rows = wb.rows(sheet)
+    if sheet_is_empty(rows):
+        raise FileRefused(f"The sheet {sheet!r} of {wb.name} is empty: there is nothing to import.")
+    if header_row is not None:
+        if not 1 <= header_row <= len(rows):
+            raise FileRefused(f"Row {header_row} is outside the sheet {sheet!r} of {wb.name}.")
+        hdr = header_row - 1
+    else:
+        found = find_header_row(rows, syn)
+        if found is None:
+            raise FileRefused(
+                f"No header row found in the first 20 rows of sheet {sheet!r} in {wb.name}: CiP Desk "
+                "looks for column names such as Collar number and Surname."
+            )
+        hdr = found
+    width = max(len(r) for r in rows)
+    header = list(rows[hdr])
+    columns = map_columns(header, syn, width)
+    if mapping:
+        for col in columns:
+            if col.index in mapping:
+                col.target = mapping[col.index]
+        _dedupe_targets(columns)
+    lookup = _Lookup(syn, value_map)
+    sha = sha256_of(wb.path)
+    data_rows = rows[hdr + 1 :]
+    total = len(data_rows)
+    report(progress, 0, total, f"Checking {total:,} rows")
+
+    # What the database holds.
+    existing: dict[str, dict[str, Any]] = {}
+    cols = [getattr(Officer, f) for f in OFFICER_FIELDS]
+    for row in s.execute(select(Officer.id, *cols)):
+        rec = row._asdict()
+        existing[rec["collar"]] = rec
+    legacy_cols = [c for c in columns if c.target == LEGACY]
+    month_cols = [c for c in columns if c.month]
+    field_cols = [c for c in columns if c.target in FIELD_LABEL]
+    existing_legacy: dict[int, dict[str, str | None]] = defaultdict(dict)
+    if legacy_cols and existing:
+        for oid, name, value in s.execute(
+            select(LegacyField.officer_id, LegacyField.name, LegacyField.value)
+        ):
+            existing_legacy[oid][name] = value
+    existing_hours: dict[tuple[int, str], float] = {}
+    if month_cols and existing:
+        firsts = sorted({dt.date(int(c.month[:4]), int(c.month[5:]), 1) for c in month_cols if c.month})
+        q = select(Duty.officer_id, Duty.date, Duty.hours).where(
+            Duty.is_monthly_total.is_(True), Duty.date.in_(firsts)
+        )
+        for d_oid, day, d_hours in s.execute(q):
+            existing_hours[(d_oid, f"{day.year:04d}-{day.month:02d}")] = d_hours
+
+    collar_col = next((c for c in field_cols if c.target == "collar"), None)
+    surname_col = next((c for c in field_cols if c.target == "surname"), None)
+    collar_header = collar_col.header if collar_col else "Collar number"
+    surname_header = surname_col.header if surname_col else "Surname"
+    header_of = {c.target: c.header for c in field_cols}
+    totals_words = syn.totals
+    seen: dict[str, int] = {}
+    unknown: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    out: list[RowPlan] = []
+
+    parsers = [(c, _field_parser(c.target, lookup, syn)) for c in field_cols]
+    month_specs = [(c.index, c.header, c.month, hours_in_month(c.month)) for c in month_cols if c.month]
+    legacy_specs = [(c.index, c.header) for c in legacy_cols]
+
+    for i, raw in enumerate(data_rows):
+        if i % PROGRESS_EVERY == 0 and i:
+            report(progress, i, total, f"Checking row {i:,} of {total:,}")
+        rn = hdr + 2 + i
+        n = len(raw)
+        first = None
+        for v in raw:
+            if v is None or v == "" or (isinstance(v, str) and not v.strip()):
+                continue
+            first = v
+            break
+        if first is None:
+            out.append(RowPlan(rn, "skipped", reasons=[_reason("", "", "blank row")], original=raw))
+            continue
+        if isinstance(first, str) and norm(first) in totals_words:
+            out.append(
+                RowPlan(rn, "skipped", reasons=[_reason("", cell_text(first), "totals row")], original=raw)
+            )
+            continue
+        reasons: list[dict[str, str]] = []
+        vals: dict[str, Any] = {}
+        independent = False
+        status_text = None
+        for col, parse in parsers:
+            v = raw[col.index] if col.index < n else ""
+            if v == "" or v is None:
+                continue
+            try:
+                parsed = parse(v)
+            except BadValue as exc:
+                reasons.append(_reason(col.header, cell_text(v), str(exc)))
+                if col.target in MAPPED_VALUE_FIELDS:
+                    unknown[col.target][cell_text(v)] += 1
+                continue
+            if parsed is None:
+                continue
+            if col.target == "status":
+                status_text = cell_text(v)
+                if parsed == "__ips__":
+                    independent = True
+                    parsed = "active"
+            vals[col.target] = parsed
+        hours: dict[str, float] = {}
+        for idx, header_text, month, limit in month_specs:
+            v = raw[idx] if idx < n else ""
+            if v == "" or v is None:
+                continue
+            try:
+                h = v if type(v) is float else parse_number(v)
+            except BadValue as exc:
+                reasons.append(_reason(header_text, cell_text(v), str(exc)))
+                continue
+            if h is None:
+                continue
+            if h < 0:
+                reasons.append(_reason(header_text, cell_text(v), "negative hours"))
+            elif h > limit:
+                reasons.append(
+                    _reason(
+                        header_text,
+                        cell_text(v),
+                        f"more hours than {month_label(month)} has ({limit})",
+                    )
+                )
+            else:
+                hours[month] = h
+        legacy: dict[str, str] = {}
+        for idx, header_text in legacy_specs:
+            v = raw[idx] if idx < n else ""
+            if v == "" or v is None:
+                continue
+            text = cell_text(v)
+            if text:
+                legacy[header_text] = text
+
+        collar = vals.get("collar")
+        if not collar:
+            if not any(r["column"] == collar_header for r in reasons):
+                reasons.insert(0, _reason(collar_header, "", "no collar number"))
+        elif collar in seen:
+            reasons.insert(
+                0,
+                _reason(
+                    collar_header,
+                    collar,
+                    f"collar number {collar} is already used by row {seen[collar]} of this file",
+                ),
+            )
+        else:
+            seen[collar] = rn
+        old = existing.get(collar) if collar else None
+        if not vals.get("surname") and old is None:
+            if not any(r["column"] == surname_header for r in reasons):
+                reasons.append(_reason(surname_header, "", "no surname"))
+        # Status words for leavers ("Resigned", "Retired") give the leaving reason when none is given.
+        if vals.get("status") == "left" and "leaving_reason" not in vals and status_text:
+            reason_word = lookup.find("leaving_reason", status_text)
+            if reason_word and norm(status_text) != norm("left"):
+                vals["leaving_reason"] = reason_word
+        if "left_date" in vals and "status" not in vals:
+            vals["status"] = "left"
+        merged = dict(old) if old else {}
+        merged.update(vals)
+        _check_order(merged, vals, header_of, reasons, old is not None, status_text)
+        name = _name(merged)
+        if reasons:
+            out.append(
+                RowPlan(rn, "rejected", collar, name, old["id"] if old else None, reasons, original=raw)
+            )
+            continue
+        if independent and not merged.get("independent_patrol"):
+            vals["independent_patrol"] = merged.get("attested") or merged.get("joined") or today
+        if old is None:
+            vals.setdefault("rank", "SC")
+            vals.setdefault("status", "active")
+            out.append(RowPlan(rn, "created", collar, name, None, [], {}, vals, legacy, hours, raw))
+            continue
+        oid = old["id"]
+        changes: dict[str, list[Any]] = {}
+        for key, value in vals.items():
+            if old[key] != value:
+                changes[key] = [old[key], value]
+        if legacy:
+            held = existing_legacy.get(oid, {})
+            for key, value in legacy.items():
+                if held.get(key) != value:
+                    changes["legacy:" + key] = [held.get(key), value]
+        for month, h in hours.items():
+            before = existing_hours.get((oid, month))
+            if before is None or abs(before - h) > 1e-9:
+                changes["hours:" + month] = [before, h]
+        outcome = "updated" if changes else "unchanged"
+        out.append(RowPlan(rn, outcome, collar, name, oid, [], changes, vals, legacy, hours, raw))
+    report(progress, total, total, "Checked")
+    previous = s.execute(
+        select(ImportBatch.id, ImportBatch.started_at, ImportBatch.file_name)
+        .where(ImportBatch.sha256 == sha, ImportBatch.undone_at.is_(None))
+        .order_by(ImportBatch.id.desc())
+        .limit(1)
+    ).first()
+    return ImportPlan(
+        path=str(wb.path),
+        file_name=wb.name,
+        sheet=sheet,
+        sheet_names=list(wb.sheet_names),
+        sha256=sha,
+        header_row=hdr + 1,
+        header=header,
+        columns=columns,
+        rows=out,
+        unknown_values={k: dict(v) for k, v in unknown.items()},
+        previous_batch=previous._asdict() if previous else None,
+        width=width,
+    )
+
+
+def _dedupe_targets(columns: list[Column]) -> None:
+    used: set[str] = set()
+    for col in columns:
+        if col.target in (LEGACY, IGNORE):
+            continue
+        if col.target in used:
+            col.target = LEGACY
+        used.add(col.target)
+
+
+def _reason(column: str, value: str, why: str) -> dict[str, str]:
+    return {"column": column, "value": value, "why": why}
+
+
+def _name(values: dict[str, Any]) -> str:
+    surname = values.get("surname") or ""
+    forenames = values.get("forenames")
+    return f"{surname}, {forenames}" if forenames and surname else surname or (forenames or "")
+
+
+def _fmt(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _check_order(
+    merged: dict[str, Any],
+    vals: dict[str, Any],
+    header_of: dict[str, str],
+    reasons: list[dict[str, str]],
+    existing: bool,
+    status_text: str | None = None,
+) -> None:
+    """Dates out of order and leavers without a date or reason."""
+    joined, attested = merged.get("joined"), merged.get("attested")
+    ip, left = merged.get("independent_patrol"), merged.get("left_date")
+
+    def add(fld: str, why: str) -> None:
+        col = fld if fld in vals else next((f for f in ("joined", "attested") if f in vals), fld)
+        value = merged.get(col)
+        reasons.append(
+            _reason(header_of.get(col, FIELD_LABEL.get(col, col)), _fmt(value) if value else "", why)
+        )
+
+    if attested and joined and attested < joined:
+        add("attested", f"attested ({_fmt(attested)}) before joining ({_fmt(joined)})")
+    if ip and joined and ip < joined:
+        add("independent_patrol", f"independent patrol ({_fmt(ip)}) before joining ({_fmt(joined)})")
+    elif ip and attested and ip < attested:
+        add("independent_patrol", f"independent patrol ({_fmt(ip)}) before attestation ({_fmt(attested)})")
+    if left and joined and left < joined:
+        add("left_date", f"left ({_fmt(left)}) before joining ({_fmt(joined)})")
+    status = merged.get("status")
+    if "status" in vals or "left_date" in vals or not existing:
+        if status == "left" and not left:
+            reasons.append(
+                _reason(
+                    header_of.get("status", "Status"),
+                    status_text or "Left",
+                    "a leaver needs a leaving date",
+                )
+            )
+        elif status == "left" and not merged.get("leaving_reason"):
+            reasons.append(
+                _reason(
+                    header_of.get("leaving_reason", "Leaving reason"),
+                    "",
+                    "a leaver needs a leaving reason (for example Resigned or Joined the regulars)",
+                )
+            )
+        elif status != "left" and left and "status" in vals:
+            reasons.append(
+                _reason(
+                    header_of.get("status", "Status"),
+                    str(status),
+                    f"has a leaving date ({_fmt(left)}) but the status is not Left",
+                )
+            )
+
+
+def _field_parser(target: str, lookup: _Lookup, syn: Synonyms) -> Callable[[Any], Any]:
+    if target == "collar":
+
+        def collar(v: Any) -> str | None:
+            return normalise_collar(v) or None
+
+        return collar
+    if target in DATE_FIELDS:
+
+        def date(v: Any) -> dt.date | None:
+            if type(v) is dt.date:
+                return v
+            return parse_date(v)
+
+        return date
+    if target == "esp":
+        return lambda v: parse_bool(v, syn)
+    if target == "phone":
+        return parse_phone
+    if target == "email":
+
+        def email(v: Any) -> str | None:
+            text = parse_text(v)
+            return text.replace(" ", "") if text else None
+
+        return email
+    if target in MAPPED_VALUE_FIELDS:
+        what = _WHAT[target]
+        independent = syn.independent
+
+        def mapped(v: Any) -> str | None:
+            text = parse_text(v)
+            if text is None:
+                return None
+            found = lookup.find(target, text)
+            if found is None and target == "status" and norm(text) in independent:
+                return "__ips__"
+            if found is None:
+                raise BadValue(f"unknown {what} {text!r}: map it to a known {what} or correct the cell")
+            return found
+
+        return mapped
+    return parse_text
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------------------------
+
+
+def run(
+    db: Database,
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    mapping: dict[int, str] | None = None,
+    value_map: dict[str, dict[str, str]] | None = None,
+    progress: Progress | None = None,
+    expected_sha256: str | None = None,
+    backup: bool = True,
+    today: dt.date | None = None,
+) -> ImportResult:
+    """Import ``path``: decide every row and write the valid ones in ONE transaction.
+
+    A refused file raises FileRefused before anything is written; any error or Cancel rolls the
+    whole import back. ``expected_sha256`` (from the preview's plan) refuses a file changed since.
+    """
+    today = today or dt.date.today()
+    wb = open_workbook(path)
+    try:
+        if expected_sha256 is not None and sha256_of(wb.path) != expected_sha256:
+            raise FileRefused(f"{wb.name} has changed since it was checked. Check it again before importing.")
+        # Refuse unreadable files before the backup and the transaction.
+        with db.read() as s:
+            choose_sheet(wb, _synonyms(s), sheet)
+        saved = None
+        if backup:
+            from desktop.core.backup import backup_before
+
+            where = backup_before(db, "import")
+            saved = str(where) if where else None
+        with db.session(reason=f"import of {wb.name}") as s:
+            the_plan = _decide(s, wb, sheet, header_row, mapping, value_map, progress, today)
+            batch_id = _write(s, the_plan, progress, today)
+        return ImportResult(batch_id, the_plan, saved)
+    finally:
+        wb.close()
+
+
+def _officer_defaults(now: dt.datetime, user: str, batch_id: int) -> dict[str, Any]:
+    base: dict[str, Any] = dict.fromkeys(OFFICER_FIELDS)
+    base.update(
+        esp=False,
+        anonymised=False,
+        created_batch_id=batch_id,
+        created_at=now,
+        updated_at=now,
+        updated_by=user,
+        version=1,
+    )
+    return base
+
+
+def _write(s: Session, p: ImportPlan, progress: Progress | None, today: dt.date) -> int:
+    conn = s.connection()
+    now = utcnow()
+    user = audit.current_user()
+    counts = p.counts
+    batch = ImportBatch(
+        file_name=p.file_name,
+        file_path=p.path,
+        sheet=p.sheet,
+        sha256=p.sha256,
+        header_row=p.header_row,
+        mapping={
+            "columns": [{"index": c.index, "header": c.header, "target": c.target} for c in p.columns],
+            "signature": header_signature(p.header),
+        },
+        user=user,
+        started_at=now,
+        rows=len(p.rows),
+        **counts,
+        hours_entries=p.hours_entries,
+    )
+    s.add(batch)
+    s.flush()
+    bid = batch.id
+    reason = f"import of {p.file_name}"
+    total = len(p.rows)
+    report(progress, 0, total, "Saving officers")
+
+    # -- new officers --------------------------------------------------------------------------
+    created = [r for r in p.rows if r.outcome == "created"]
+    defaults = _officer_defaults(now, user, bid)
+    officer_rows = []
+    for r in created:
+        d = dict(defaults)
+        d.update(r.values)
+        officer_rows.append(d)
+    events: list[dict[str, Any]] = []
+    if officer_rows:
+        ids = conn.execute(
+            insert(Officer).returning(Officer.id, sort_by_parameter_order=True), officer_rows
+        ).scalars()
+        for r, new_id in zip(created, ids, strict=True):
+            r.officer_id = new_id
+        report(progress, len(created) // 3, total, "Saving history")
+        history_rank, history_status = [], []
+        for r, d in zip(created, officer_rows, strict=True):
+            oid = r.officer_id
+            history_rank.append(
+                {"officer_id": oid, "rank": d["rank"], "effective": d["joined"], "created_at": now}
+            )
+            if d["status"] == "left" and d["joined"] and d["left_date"] and d["joined"] < d["left_date"]:
+                history_status.append(
+                    {
+                        "officer_id": oid,
+                        "status": "active",
+                        "effective": d["joined"],
+                        "reason": None,
+                        "created_at": now,
+                    }
+                )
+            history_status.append(
+                {
+                    "officer_id": oid,
+                    "status": d["status"],
+                    "effective": d["left_date"] if d["status"] == "left" else d["joined"],
+                    "reason": d["leaving_reason"] if d["status"] == "left" else None,
+                    "created_at": now,
+                }
+            )
+            snapshot = {k: _jsonable(v) for k, v in r.values.items() if v is not None}
+            if r.legacy:
+                snapshot["legacy fields"] = r.legacy
+            if r.hours:
+                snapshot["monthly hours"] = r.hours
+            events.append(
+                audit.event_row(
+                    "officers",
+                    oid,
+                    "create",
+                    new=json.dumps(snapshot, ensure_ascii=False),
+                    officer_id=oid,
+                    reason=reason,
+                    batch_id=bid,
+                    at=now,
+                )
+            )
+        conn.execute(insert(RankChange), history_rank)
+        conn.execute(insert(StatusChange), history_status)
+
+    # -- existing officers -----------------------------------------------------------------------
+    updated = [r for r in p.rows if r.outcome == "updated"]
+    by_fields: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    rank_hist, status_hist = [], []
+    for r in updated:
+        oid = r.officer_id
+        fields = tuple(sorted(k for k in r.changes if ":" not in k))
+        if fields:
+            params = {"b_id": oid, **{"b_" + f: r.changes[f][1] for f in fields}}
+            by_fields[fields].append(params)
+        for key, (old, new) in r.changes.items():
+            entity = (
+                "officers" if ":" not in key else ("legacy_fields" if key.startswith("legacy:") else "duties")
+            )
+            events.append(
+                audit.event_row(
+                    entity,
+                    oid if entity == "officers" else None,
+                    "update" if old is not None else "create",
+                    field=key if ":" in key else key,
+                    old=old,
+                    new=new,
+                    officer_id=oid,
+                    reason=reason,
+                    batch_id=bid,
+                    at=now,
+                )
+            )
+        if "rank" in r.changes:
+            rank_hist.append(
+                (r, {"officer_id": oid, "rank": r.changes["rank"][1], "effective": today, "created_at": now})
+            )
+        if "status" in r.changes:
+            new_status = r.changes["status"][1]
+            left = r.values.get("left_date")
+            status_hist.append(
+                (
+                    r,
+                    {
+                        "officer_id": oid,
+                        "status": new_status,
+                        "effective": left if new_status == "left" and left else today,
+                        "reason": r.values.get("leaving_reason") if new_status == "left" else None,
+                        "created_at": now,
+                    },
+                )
+            )
+    for fields, param_rows in by_fields.items():
+        stmt = (
+            update(Officer)
+            .where(Officer.id == bindparam("b_id"))
+            .values(
+                {f: bindparam("b_" + f) for f in fields}
+                | {"version": Officer.version + 1, "updated_at": now, "updated_by": user}
+            )
+        )
+        conn.execute(stmt, param_rows)
+    for table, pairs, key in (
+        (RankChange, rank_hist, "_rank_change"),
+        (StatusChange, status_hist, "_status_change"),
+    ):
+        if pairs:
+            ids = conn.execute(
+                insert(table).returning(table.id, sort_by_parameter_order=True), [d for _, d in pairs]
+            ).scalars()
+            for (r, _), hid in zip(pairs, ids, strict=True):
+                r.changes[key] = [None, hid]
+
+    # -- legacy fields ---------------------------------------------------------------------------
+    report(progress, total // 2, total, "Saving legacy fields and hours")
+    legacy_new: list[dict[str, Any]] = []
+    legacy_upd: list[dict[str, Any]] = []
+    for r in created:
+        for name, value in r.legacy.items():
+            legacy_new.append({"officer_id": r.officer_id, "name": name, "value": value})
+    for r in updated:
+        for key, (old, new) in r.changes.items():
+            if key.startswith("legacy:"):
+                row = {"officer_id": r.officer_id, "name": key[7:], "value": new}
+                (legacy_new if old is None else legacy_upd).append(row)
+    if legacy_new:
+        conn.execute(insert(LegacyField), legacy_new)
+    if legacy_upd:
+        conn.execute(
+            update(LegacyField)
+            .where(LegacyField.officer_id == bindparam("b_oid"), LegacyField.name == bindparam("b_name"))
+            .values(value=bindparam("b_value")),
+            [{"b_oid": d["officer_id"], "b_name": d["name"], "b_value": d["value"]} for d in legacy_upd],
+        )
+
+    # -- hours ---------------------------------------------------------------------------------
+    firsts: dict[str, dt.date] = {}
+
+    def first_of(month: str) -> dt.date:
+        day = firsts.get(month)
+        if day is None:
+            day = firsts[month] = dt.date(int(month[:4]), int(month[5:]), 1)
+        return day
+
+    duty_new: list[dict[str, Any]] = []
+    duty_upd: list[dict[str, Any]] = []
+    for r in created:
+        oid = r.officer_id
+        for month, h in r.hours.items():
+            duty_new.append(
+                {
+                    "officer_id": oid,
+                    "date": first_of(month),
+                    "hours": h,
+                    "duty_type": DUTY_TYPE,
+                    "is_monthly_total": True,
+                    "source": "import",
+                    "import_batch_id": bid,
+                    "created_at": now,
+                    "version": 1,
+                }
+            )
+    for r in updated:
+        for key, (old, new) in r.changes.items():
+            if not key.startswith("hours:"):
+                continue
+            month = key[6:]
+            if old is None:
+                duty_new.append(
+                    {
+                        "officer_id": r.officer_id,
+                        "date": first_of(month),
+                        "hours": new,
+                        "duty_type": DUTY_TYPE,
+                        "is_monthly_total": True,
+                        "source": "import",
+                        "import_batch_id": bid,
+                        "created_at": now,
+                        "version": 1,
+                    }
+                )
+            else:
+                duty_upd.append({"b_oid": r.officer_id, "b_date": first_of(month), "b_hours": new})
+    if duty_new:
+        conn.execute(insert(Duty), duty_new)
+    if duty_upd:
+        conn.execute(
+            update(Duty)
+            .where(
+                Duty.officer_id == bindparam("b_oid"),
+                Duty.date == bindparam("b_date"),
+                Duty.is_monthly_total.is_(True),
+            )
+            .values(hours=bindparam("b_hours"), version=Duty.version + 1),
+            duty_upd,
+        )
+
+    # -- the rows of the batch, the audit trail, the counts ---------------------------------------
+    report(progress, total * 9 // 10, total, "Saving the import record")
+    import_rows = []
+    for r in p.rows:
+        keep_original = r.outcome in ("rejected", "skipped")
+        import_rows.append(
+            {
+                "batch_id": bid,
+                "row_number": r.row_number,
+                "outcome": r.outcome,
+                "officer_id": r.officer_id if r.outcome != "rejected" else None,
+                "collar": r.collar,
+                "reasons": r.reasons or None,
+                "changes": {k: [_jsonable(o), _jsonable(n)] for k, (o, n) in r.changes.items()} or None,
+                "original": [_jsonable(v) for v in r.original] if keep_original else None,
+            }
+        )
+    if import_rows:
+        conn.execute(insert(ImportRow), import_rows)
+    if events:
+        conn.execute(insert(AuditEvent), events)
+    batch.finished_at = utcnow()
+    s.flush()
+    report(progress, total, total, "Saved")
+    return bid
+
+
+# ---------------------------------------------------------------------------------------------
+# History and undo
+# ---------------------------------------------------------------------------------------------
+
+
+def list_batches(db: Database) -> list[BatchInfo]:
+    """Every import, newest first."""
+    with db.read() as s:
+        rows = s.scalars(select(ImportBatch).order_by(ImportBatch.id.desc())).all()
+        return [
+            BatchInfo(
+                b.id,
+                b.file_name,
+                b.sheet,
+                b.user,
+                b.started_at,
+                b.finished_at,
+                b.rows,
+                b.created,
+                b.updated,
+                b.unchanged,
+                b.skipped,
+                b.rejected,
+                b.hours_entries,
+                b.undone_at,
+                b.undone_by,
+                b.sha256,
+            )
+            for b in rows
+        ]
+
+
+def batch_rows(db: Database, batch_id: int) -> list[dict[str, Any]]:
+    """The outcome of every row of a batch, in sheet order."""
+    with db.read() as s:
+        q = select(ImportRow).where(ImportRow.batch_id == batch_id).order_by(ImportRow.row_number)
+        return [
+            {
+                "row": r.row_number,
+                "outcome": r.outcome,
+                "collar": r.collar,
+                "officer_id": r.officer_id,
+                "reasons": r.reasons or [],
+                "changes": r.changes or {},
+                "original": r.original,
+            }
+            for r in s.scalars(q)
+        ]
+
+
+def _when(at: dt.datetime | None) -> str:
+    return at.strftime("%d/%m/%Y %H:%M") if at else "an unknown time"
+
+
+def undo_check(s: Session, batch: ImportBatch) -> str | None:
+    """Why ``batch`` cannot be undone, or None when it can."""
+    if batch.undone_at is not None:
+        return f"Import {batch.id} ({batch.file_name}) was already undone on {_when(batch.undone_at)}."
+    touched = select(ImportRow.officer_id).where(
+        ImportRow.batch_id == batch.id,
+        ImportRow.outcome.in_(("created", "updated")),
+        ImportRow.officer_id.is_not(None),
+    )
+    later = s.execute(
+        select(ImportBatch.id, ImportBatch.file_name, ImportBatch.started_at)
+        .join(ImportRow, ImportRow.batch_id == ImportBatch.id)
+        .where(
+            ImportBatch.id > batch.id,
+            ImportBatch.undone_at.is_(None),
+            ImportRow.outcome.in_(("created", "updated")),
+            ImportRow.officer_id.in_(touched),
+        )
+        .order_by(ImportBatch.id.desc())
+        .limit(1)
+    ).first()
+    if later is not None:
+        return (
+            f"Import {later.id} ({later.file_name}, {_when(later.started_at)}) changed the same officers "
+            f"afterwards. Undo import {later.id} first."
+        )
+    edit = s.execute(
+        select(AuditEvent.at, AuditEvent.user, AuditEvent.officer_id, AuditEvent.field)
+        .where(
+            AuditEvent.officer_id.in_(touched),
+            AuditEvent.at >= batch.started_at,
+            or_(AuditEvent.batch_id.is_(None), AuditEvent.batch_id != batch.id),
+        )
+        .order_by(AuditEvent.at.desc())
+        .limit(1)
+    ).first()
+    if edit is not None:
+        collar = s.scalar(select(Officer.collar).where(Officer.id == edit.officer_id)) or "an officer"
+        return (
+            f"Officer {collar} was edited by {edit.user} on {_when(edit.at)}, after import {batch.id}. "
+            "Undoing it would lose that edit, so it cannot be undone."
+        )
+    return None
+
+
+def can_undo(db: Database, batch_id: int) -> str | None:
+    with db.read() as s:
+        batch = s.get(ImportBatch, batch_id)
+        if batch is None:
+            return f"There is no import {batch_id}."
+        return undo_check(s, batch)
+
+
+def _from_json(key: str, value: Any) -> Any:
+    if value is not None and key in DATE_FIELDS and isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def undo_batch(db: Database, batch_id: int, *, progress: Progress | None = None, backup: bool = True) -> int:
+    """Undo an import: restore the values it changed and remove what it created, in one transaction.
+
+    Returns the number of officers restored or removed. Raises UndoRefused with the reason when a
+    later import or edit depends on it.
+    """
+    reason_text = can_undo(db, batch_id)
+    if reason_text:
+        raise UndoRefused(reason_text)
+    if backup:
+        from desktop.core.backup import backup_before
+
+        backup_before(db, "undo-import")
+    now = utcnow()
+    user = audit.current_user()
+    with db.session(reason=f"undo of import {batch_id}", batch_id=batch_id) as s:
+        batch = s.get(ImportBatch, batch_id)
+        if batch is None:
+            raise NotFoundError(f"There is no import {batch_id}.")
+        why = undo_check(s, batch)
+        if why:
+            raise UndoRefused(why)
+        conn = s.connection()
+        reason = f"undo of import {batch_id} ({batch.file_name})"
+        events: list[dict[str, Any]] = []
+        rows = s.execute(
+            select(ImportRow.officer_id, ImportRow.outcome, ImportRow.changes, ImportRow.collar).where(
+                ImportRow.batch_id == batch_id, ImportRow.outcome.in_(("created", "updated"))
+            )
+        ).all()
+        report(progress, 0, len(rows), "Undoing")
+        created_ids = [r.officer_id for r in rows if r.outcome == "created" and r.officer_id is not None]
+        for r in rows:
+            if r.outcome == "created" and r.officer_id is not None:
+                events.append(
+                    audit.event_row(
+                        "officers",
+                        r.officer_id,
+                        "undo",
+                        old=r.collar,
+                        officer_id=r.officer_id,
+                        reason=reason,
+                        batch_id=batch_id,
+                        at=now,
+                    )
+                )
+        restored = 0
+        for r in rows:
+            if r.outcome != "updated" or r.officer_id is None:
+                continue
+            oid = r.officer_id
+            changes = r.changes or {}
+            restored += 1
+            fields = {
+                k: _from_json(k, old)
+                for k, (old, _new) in changes.items()
+                if ":" not in k and not k.startswith("_")
+            }
+            if fields:
+                conn.execute(
+                    update(Officer)
+                    .where(Officer.id == oid)
+                    .values(**fields, version=Officer.version + 1, updated_at=now, updated_by=user)
+                )
+            for key, (old, new) in changes.items():
+                if key == "_rank_change":
+                    conn.execute(delete(RankChange).where(RankChange.id == new))
+                    continue
+                if key == "_status_change":
+                    conn.execute(delete(StatusChange).where(StatusChange.id == new))
+                    continue
+                if key.startswith("legacy:"):
+                    cond = and_(LegacyField.officer_id == oid, LegacyField.name == key[7:])
+                    if old is None:
+                        conn.execute(delete(LegacyField).where(cond))
+                    else:
+                        conn.execute(update(LegacyField).where(cond).values(value=old))
+                elif key.startswith("hours:"):
+                    month = key[6:]
+                    day = dt.date(int(month[:4]), int(month[5:]), 1)
+                    cond = and_(Duty.officer_id == oid, Duty.date == day, Duty.is_monthly_total.is_(True))
+                    if old is None:
+                        conn.execute(delete(Duty).where(cond, Duty.import_batch_id == batch_id))
+                    else:
+                        conn.execute(update(Duty).where(cond).values(hours=old, version=Duty.version + 1))
+                events.append(
+                    audit.event_row(
+                        "officers"
+                        if ":" not in key
+                        else ("legacy_fields" if key.startswith("legacy") else "duties"),
+                        oid if ":" not in key else None,
+                        "undo",
+                        field=key,
+                        old=new,
+                        new=old,
+                        officer_id=oid,
+                        reason=reason,
+                        batch_id=batch_id,
+                        at=now,
+                    )
+                )
+        if created_ids:
+            chunk = 500
+            for i in range(0, len(created_ids), chunk):
+                part = created_ids[i : i + chunk]
+                conn.execute(delete(Duty).where(Duty.officer_id.in_(part)))
+                conn.execute(delete(LegacyField).where(LegacyField.officer_id.in_(part)))
+                conn.execute(delete(RankChange).where(RankChange.officer_id.in_(part)))
+                conn.execute(delete(StatusChange).where(StatusChange.officer_id.in_(part)))
+                conn.execute(update(ImportRow).where(ImportRow.officer_id.in_(part)).values(officer_id=None))
+                conn.execute(delete(Officer).where(Officer.id.in_(part)))
+                report(progress, i, len(rows), "Removing officers the import created")
+        # Any other monthly totals the batch created.
+        conn.execute(delete(Duty).where(Duty.import_batch_id == batch_id))
+        if events:
+            conn.execute(insert(AuditEvent), events)
+        batch.undone_at = now
+        batch.undone_by = user
+        s.flush()
+        return len(created_ids) + restored
+
+
+def remembered_mapping(db: Database, header: Sequence[Any]) -> dict[int, str] | None:
+    """The column mapping last used for a file with the same headers (settings "import_mappings")."""
+    from desktop.core import settings
+
+    saved = settings.get(db, "import_mappings") or {}
+    found = saved.get(header_signature(header))
+    return {int(k): v for k, v in found.items()} if found else None
+
+
+def remember_mapping(db: Database, header: Sequence[Any], mapping: dict[int, str]) -> None:
+    from desktop.core import settings
+
+    saved = dict(settings.get(db, "import_mappings") or {})
+    saved[header_signature(header)] = {str(k): v for k, v in mapping.items()}
+    if len(saved) > 50:  # keep the newest 50
+        saved = dict(list(saved.items())[-50:])
+    settings.set_value(db, "import_mappings", saved, reason="import column mapping remembered")
+
+
+def count_officers(db: Database) -> int:
+    with db.read() as s:
+        return int(s.scalar(select(func.count(Officer.id))) or 0)

@@ -1,0 +1,340 @@
+"""Parsing the values of legacy spreadsheets: dates, month headers, numbers, booleans and synonyms.
+
+Every parser takes what a reader returned for a cell (str, int, float, bool, date, datetime, time,
+timedelta, or "" for an empty cell) and returns a clean value, or raises :class:`BadValue` with a
+plain reason ("there is no 31 February 2020"). Dates are read day first, never month first.
+
+The words (column names, ranks, statuses, leaving reasons, booleans) live in
+``resources/import_synonyms.json``, not in code.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+MONTHS: dict[str, int] = {}
+for _i in range(1, 13):
+    MONTHS[calendar.month_name[_i].lower()] = _i
+    MONTHS[calendar.month_abbr[_i].lower()] = _i
+MONTHS["sept"] = 9
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+MAX_SERIAL = 2958465  # 31/12/9999
+
+
+class BadValue(ValueError):
+    """A cell that cannot be read; the message is the plain reason."""
+
+
+def norm(text: Any) -> str:
+    """A key for matching words: lower case, accents and punctuation and spaces removed."""
+    s = unicodedata.normalize("NFKD", str(text)).casefold()
+    return "".join(ch for ch in s if ch.isalnum())
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text a user would see, for messages and legacy fields."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.strftime("%d/%m/%Y")
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value).strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates
+# ---------------------------------------------------------------------------------------------
+
+_DMY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_DMY_TIME = re.compile(r"^(\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4})\s+\d{1,2}:\d{2}(?::\d{2})?$")
+_D_MON_Y = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-/.]*([A-Za-z]+)\.?[\s\-/.,]*(\d{2}|\d{4})$")
+
+
+def _year(text: str, today: dt.date | None = None) -> int:
+    year = int(text)
+    if len(text) == 2:
+        today = today or dt.date.today()
+        year += 2000
+        if year > today.year + 10:  # '85 is 1985; '26 is 2026
+            year -= 100
+    return year
+
+
+def _make(year: int, month: int, day: int, shown: str) -> dt.date:
+    if not 1 <= month <= 12:
+        raise BadValue(f"{shown!r} is not a date: there is no month {month} (dates are read day first)")
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise BadValue(f"there is no {day} {calendar.month_name[month]} {year}") from None
+
+
+def serial_to_date(serial: float) -> dt.date:
+    """An Excel serial day number (1900 system) as a date."""
+    if not 1 <= serial <= MAX_SERIAL:
+        raise BadValue(f"{cell_text(serial)} is not a date")
+    days = int(serial)
+    if days < 60:  # Excel's phantom 29/02/1900 sits at 60
+        days += 1
+    return EXCEL_EPOCH + dt.timedelta(days=days)
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A cell as a date; None for an empty cell; BadValue when it cannot be read or does not exist."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool):
+        raise BadValue(f"{cell_text(value)} is not a date")
+    if isinstance(value, int | float):
+        return serial_to_date(float(value))
+    text = str(value).strip()
+    if not text:
+        return None
+    m = _DMY.match(text)
+    if m:
+        return _make(_year(m.group(3)), int(m.group(2)), int(m.group(1)), text)
+    m = _ISO.match(text)
+    if m:
+        return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)), text)
+    m = _DMY_TIME.match(text)
+    if m:
+        return parse_date(m.group(1))
+    m = _D_MON_Y.match(text)
+    if m:
+        month = MONTHS.get(m.group(2).lower())
+        if month is None:
+            raise BadValue(f"{text!r} is not a date: {m.group(2)!r} is not a month")
+        return _make(_year(m.group(3)), month, int(m.group(1)), text)
+    if re.fullmatch(r"\d+(\.0+)?", text):
+        return serial_to_date(float(text))
+    raise BadValue(f"{text!r} is not a date CiP Desk can read (use dd/mm/yyyy)")
+
+
+# ---------------------------------------------------------------------------------------------
+# Month headers
+# ---------------------------------------------------------------------------------------------
+
+_MON_Y = re.compile(r"^([A-Za-z]+)\.?[\s\-/.,']*(\d{2}|\d{4})$")
+_Y_M = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})$")
+_M_Y = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{4})$")
+
+
+def parse_month(value: Any) -> str | None:
+    """A header naming a month ("Apr-26", "April 2026", "2026-04", "04/2026", a date cell) as
+    ``YYYY-MM``; None when the header is not a month."""
+    if isinstance(value, dt.datetime | dt.date):
+        return f"{value.year:04d}-{value.month:02d}"
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    # A trailing word such as "hours" or "hrs" is allowed: "Apr-26 hours".
+    text = re.sub(r"\s*\(?(hours|hrs|hours worked|duty hours)\)?$", "", text, flags=re.IGNORECASE)
+    m = _MON_Y.match(text)
+    if m:
+        month = MONTHS.get(m.group(1).lower())
+        if month is None:
+            return None
+        year = _year(m.group(2))
+    else:
+        m = _Y_M.match(text) or None
+        if m:
+            year, month = int(m.group(1)), int(m.group(2))
+        else:
+            m = _M_Y.match(text)
+            if m:
+                year, month = int(m.group(2)), int(m.group(1))
+            else:
+                try:
+                    day = parse_date(text) if _DMY.match(text) or _ISO.match(text) else None
+                except BadValue:
+                    return None
+                if day is None:
+                    return None
+                year, month = day.year, day.month
+    if not 1 <= month <= 12 or not 1900 <= year <= 2200:
+        return None
+    return f"{year:04d}-{month:02d}"
+
+
+def month_label(month: str) -> str:
+    year, mon = (int(p) for p in month.split("-"))
+    return f"{calendar.month_name[mon]} {year}"
+
+
+def hours_in_month(month: str) -> int:
+    year, mon = (int(p) for p in month.split("-"))
+    return calendar.monthrange(year, mon)[1] * 24
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers and text
+# ---------------------------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
+
+
+def parse_number(value: Any) -> float | None:
+    """A number, also when stored as text ("12", " 7.5 ", "1,024"); a duration cell as hours."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise BadValue(f"{cell_text(value)} is not a number")
+    if isinstance(value, float):
+        return value
+    if isinstance(value, int):
+        return float(value)
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds() / 3600
+    if isinstance(value, dt.time):
+        return value.hour + value.minute / 60 + value.second / 3600
+    if isinstance(value, dt.date):
+        raise BadValue(f"{cell_text(value)} is a date, not a number")
+    text = str(value).strip()
+    if not text:
+        return None
+    cleaned = re.sub(r"\s*(hours|hrs|hr|h)$", "", text, flags=re.IGNORECASE)
+    m = re.fullmatch(r"(\d+):([0-5]\d)", cleaned)  # 7:30 -> 7.5 hours
+    if m:
+        return int(m.group(1)) + int(m.group(2)) / 60
+    if cleaned and _NUMBER.match(cleaned) and any(ch.isdigit() for ch in cleaned):
+        return float(cleaned.replace(",", ""))
+    raise BadValue(f"{text!r} is not a number")
+
+
+def parse_text(value: Any) -> str | None:
+    """Text as kept: trimmed, inner runs of spaces made one; numbers without a trailing .0."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = " ".join(value.split())
+        return text or None
+    text = cell_text(value)
+    return text or None
+
+
+def parse_phone(value: Any) -> str | None:
+    """A phone number; an Excel number loses its leading 0, so 7700900123 becomes 07700900123."""
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        digits = str(int(value))
+        if len(digits) == 10 and digits[0] in "1237":
+            digits = "0" + digits
+        return digits
+    return parse_text(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Synonyms
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Synonyms:
+    """The words of ``resources/import_synonyms.json``, each table keyed by :func:`norm`."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+    ignore_columns: set[str] = field(default_factory=set)
+    ranks: dict[str, str] = field(default_factory=dict)
+    statuses: dict[str, str] = field(default_factory=dict)
+    independent: set[str] = field(default_factory=set)
+    leaving_reasons: dict[str, str] = field(default_factory=dict)
+    driving: dict[str, str] = field(default_factory=dict)
+    true_words: set[str] = field(default_factory=set)
+    false_words: set[str] = field(default_factory=set)
+    totals: set[str] = field(default_factory=set)
+
+    def with_ranks(self, ranks: list[tuple[str, str]]) -> Synonyms:
+        """A copy that also knows the force's own ranks (code and name) from the database."""
+        extra = dict(self.ranks)
+        for code, name in ranks:
+            extra.setdefault(norm(code), code)
+            extra.setdefault(norm(name), code)
+        copy = Synonyms(**{k: getattr(self, k) for k in self.__dataclass_fields__})
+        copy.ranks = extra
+        return copy
+
+
+def _table(data: dict[str, list[str]]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, words in data.items():
+        out.setdefault(norm(key), key)
+        for word in words:
+            out.setdefault(norm(word), key)
+    return out
+
+
+def load_synonyms(path: Path | None = None) -> Synonyms:
+    if path is None:
+        from desktop.core.paths import resources_dir
+
+        path = resources_dir() / "import_synonyms.json"
+    return _load(str(path))
+
+
+@cache
+def _load(path: str) -> Synonyms:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    syn = Synonyms(
+        columns=_table(data["columns"]),
+        ignore_columns={norm(w) for w in data.get("ignore_columns", [])},
+        ranks=_table(data["ranks"]),
+        statuses=_table(data["statuses"]),
+        independent={norm(w) for w in data.get("statuses_independent_patrol", [])},
+        leaving_reasons=_table(data["leaving_reasons"]),
+        driving=_table(data.get("driving_grades", {})),
+        true_words={norm(w) for w in data["booleans"]["true"]},
+        false_words={norm(w) for w in data["booleans"]["false"]},
+        totals={norm(w) for w in data.get("totals_rows", ["Total", "Totals", "Grand total", "Sum"])},
+    )
+    # "-" and "✓" have no letters: keep them by their raw text too.
+    for word in data["booleans"]["true"]:
+        if not norm(word):
+            syn.true_words.add(word.strip())
+    for word in data["booleans"]["false"]:
+        if not norm(word):
+            syn.false_words.add(word.strip())
+    return syn
+
+
+def parse_bool(value: Any, syn: Synonyms) -> bool | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        if value in (0, 1):
+            return bool(value)
+        raise BadValue(f"{cell_text(value)} is not yes or no")
+    text = str(value).strip()
+    if not text:
+        return None
+    key = norm(text) or text
+    if key in syn.true_words:
+        return True
+    if key in syn.false_words:
+        return False
+    raise BadValue(f"{text!r} is not yes or no (use Y or N)")
