@@ -51,11 +51,13 @@ def check_file(path: Path, *, full: bool = False, limit: int = 20) -> CheckResul
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
         try:
-            rows = [str(r[0]) for r in conn.execute(f"PRAGMA {pragma}({int(limit)})")]
+            raw = [str(r[0]) for r in conn.execute(f"PRAGMA {pragma}({int(limit)})")]
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
         return CheckResult(False, [str(exc)], kind, path)
+    rows = [line.strip() for text in raw for line in text.splitlines()]
+    rows = [line for line in rows if line and not line.startswith("***")] or raw
     ok = rows == ["ok"]
     if not ok:
         log.warning("integrity %s check failed for %s: %s", kind, path.name, rows[:3])
