@@ -1,0 +1,568 @@
+"""The monthly return as a printed document: HTML laid out by QTextDocument, painted page by page on
+A4 with the force name and month at the top of every page and "Page n of N" at the bottom.
+
+- ``write_pdf(figures, settings, path)``: a PDF file (QPdfWriter, 300 dpi, fonts embedded).
+- ``preview(parent, figures, settings)``: Qt's print preview, from which the user prints.
+- ``build_html(figures, settings)``: the HTML (also used by tests and the tab).
+
+``figures`` is what ``desktop.core.returns.compute`` returns (or the stored figures of a signed-off
+month, with an optional ``signed_off`` {by, at, note}); ``settings`` is ``settings.get_all(db)``.
+Styles: ``resources/report.css``. The per-officer table repeats its header row on every page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QGuiApplication,
+    QPagedPaintDevice,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+    QTextDocument,
+    QTextTable,
+)
+
+from desktop.core.domain import STATUS_LABELS
+from desktop.core.paths import resources_dir
+from desktop.core.returns import month_label
+from desktop.reports import charts
+
+_app: QGuiApplication | None = None
+TEAM_CHART_WIDTH = 680  # CSS pixels (1/96 inch)
+COMPLIANCE_CHART = (320, 96)
+
+
+def _team_chart_height(bars: int) -> int:
+    return 22 * bars + 6
+
+
+RAG_WORDS = {"green": "Met", "amber": "Below", "red": "Zero", "grey": "n/a"}
+
+
+def ensure_gui_app() -> None:
+    """Text layout needs a QGuiApplication; make one (offscreen when there is no display)."""
+    global _app
+    if QGuiApplication.instance() is not None:
+        return
+    if (
+        sys.platform.startswith("linux")
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+    ):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    _app = QGuiApplication(sys.argv[:1])
+
+
+def _css() -> str:
+    try:
+        return (resources_dir() / "report.css").read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML
+# ---------------------------------------------------------------------------------------------
+
+
+def _e(value: Any) -> str:
+    return escape("" if value is None else str(value))
+
+
+def _h(value: Any) -> str:
+    return charts.fmt_hours(float(value or 0))
+
+
+def _d(iso: str | None) -> str:
+    if not iso:
+        return ""
+    day = dt.date.fromisoformat(iso)
+    return f"{day.day} {day:%b %Y}"
+
+
+def _pct(n: int, total: int) -> str:
+    return f"{round(100 * n / total)}%" if total else "–"
+
+
+def _table(
+    headers: list[str],
+    rows: list[list[str]],
+    *,
+    num: set[int] | None = None,
+    width: str = "100%",
+    total: list[str] | None = None,
+    empty: str = "None.",
+) -> str:
+    """A table; cells in ``rows`` are already-escaped HTML. Columns in ``num`` align right."""
+    if not rows:
+        return f'<p class="muted">{_e(empty)}</p>'
+    num = num or set()
+    out = [f'<table width="{width}" cellspacing="0" cellpadding="3" border="1"><thead><tr>']
+    for i, h in enumerate(headers):
+        out.append(f"<th{' class=num' if i in num else ''}>{_e(h)}</th>")
+    out.append("</tr></thead><tbody>")
+    for r, row in enumerate(rows):
+        out.append('<tr class="alt">' if r % 2 else "<tr>")
+        for i, cell in enumerate(row):
+            out.append(f"<td{' class=num' if i in num else ''}>{cell}</td>")
+        out.append("</tr>")
+    if total:
+        out.append('<tr class="total">')
+        for i, cell in enumerate(total):
+            out.append(f"<td{' class=num' if i in num else ''}><b>{cell}</b></td>")
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def _side_by_side(*blocks: str) -> str:
+    cells = "".join(f'<td valign="top" width="{100 // len(blocks)}%">{b}</td>' for b in blocks)
+    return f'<table width="100%" cellspacing="0" cellpadding="0" border="0"><tr>{cells}</tr></table>'
+
+
+def build_html(figures: dict[str, Any], settings: dict[str, Any], *, charts_inline: bool = True) -> str:
+    f = figures
+    month = f["month"]
+    hc, hours, comp = f["headcount"], f["hours"], f["compliance"]
+    rank_names = f.get("rank_names", {})
+    applies = int(comp["applies"])
+    parts: list[str] = []
+    force = settings.get("force_name") or "Special Constabulary"
+    parts.append(f"<h1>Special Constabulary monthly return: {_e(month_label(month))}</h1>")
+    parts.append(
+        f'<p class="sub">{_e(force)} · figures as at {_d(f.get("as_at"))} · '
+        f"financial year from {_d(f.get('year_start'))} · minimum {_h(f['minimum_hours'])} hours a month</p>"
+    )
+    signed = f.get("signed_off")
+    if signed:
+        note = f" Note: {_e(signed.get('note'))}" if signed.get("note") else ""
+        parts.append(
+            f'<p class="locked">Signed off by {_e(signed.get("by"))} on {_e(signed.get("at"))}; '
+            f"these are the figures as signed off.{note}</p>"
+        )
+
+    # -- key figures ---------------------------------------------------------------------------
+    cards = [
+        (str(hc["total"]), "serving officers"),
+        (_h(hours["total"]), "hours this month"),
+        (_h(hours["year_to_date"]), "hours this financial year"),
+        (_pct(comp["met"], applies), f"met the minimum ({comp['met']} of {applies})"),
+        (str(f.get("joiners_count", len(f["joiners"]))), "joined"),
+        (str(f.get("leavers_count", len(f["leavers"]))), "left"),
+        (str(f.get("inactive_3_months_count", len(f["inactive_3_months"]))), "no hours for 3 months"),
+        (
+            str(f["independent_patrol"]["total"]),
+            f"on independent patrol ({f['independent_patrol']['new']} new)",
+        ),
+    ]
+    parts.append('<table width="100%" cellspacing="0" cellpadding="5" border="1">')
+    for row in range(0, len(cards), 4):
+        parts.append("<tr>")
+        for big, label in cards[row : row + 4]:
+            parts.append(
+                f'<td width="25%"><span style="font-size:14pt; font-weight:bold; color:#1f3b5c">'
+                f"{_e(big)}</span><br/>{_e(label)}</td>"
+            )
+        parts.append("</tr>")
+    parts.append("</table>")
+    for note in f.get("notes", []):
+        parts.append(f'<p class="note">Note: {_e(note)}</p>')
+
+    # -- minimum hours ---------------------------------------------------------------------------
+    parts.append("<h2>Minimum hours</h2>")
+    parts.append(
+        f"<p>The minimum of {_h(f['minimum_hours'])} hours applies to {applies} officers (attested, serving, "
+        "not on leave of absence or suspended at month end).</p>"
+    )
+    rag_rows = [
+        ('<td class="green">Met</td>', comp["met"], "hours at or above the minimum"),
+        ('<td class="amber">Below</td>', comp["below"], "some hours, below the minimum"),
+        ('<td class="red">Zero</td>', comp["zero"], "no hours in the month"),
+    ]
+    comp_html = [
+        '<table width="100%" cellspacing="0" cellpadding="3" border="1"><thead><tr><th></th>'
+        '<th class="num">Officers</th><th class="num">Share</th><th>Meaning</th></tr></thead>'
+    ]
+    for cell, n, meaning in rag_rows:
+        comp_html.append(
+            f'<tr>{cell}<td class="num">{n}</td><td class="num">{_pct(n, applies)}</td>'
+            f"<td>{meaning}</td></tr>"
+        )
+    comp_html.append("</table>")
+    w, h = COMPLIANCE_CHART
+    chart = f'<img src="chart://compliance" width="{w}" height="{h}"/>' if charts_inline and applies else ""
+    parts.append(_side_by_side("".join(comp_html), chart) if chart else "".join(comp_html))
+
+    # -- headcount -------------------------------------------------------------------------------
+    parts.append("<h2>Headcount at month end</h2>")
+    rank_rows = [[_e(rank_names.get(code, code)), _e(code), str(n)] for code, n in hc["by_rank"].items()]
+    status_rows = [[_e(STATUS_LABELS.get(st, st)), str(n)] for st, n in hc["by_status"].items()]
+    parts.append(
+        _side_by_side(
+            "<h3>By rank</h3>"
+            + _table(
+                ["Rank", "", "Officers"],
+                rank_rows,
+                num={2},
+                width="96%",
+                total=["Total", "", str(hc["total"])],
+            ),
+            "<h3>By status</h3>"
+            + _table(
+                ["Status", "Officers"], status_rows, num={1}, width="96%", total=["Total", str(hc["total"])]
+            ),
+        )
+    )
+    team_rows = [
+        [
+            _e(t["team"]),
+            str(t["headcount"]),
+            _h(t["hours"]),
+            str(t["applies"]),
+            str(t["met"]),
+            str(t["below"]),
+            str(t["zero"]),
+        ]
+        for t in f.get("teams", [])
+    ]
+    parts.append("<h3>By team</h3>")
+    parts.append(
+        _table(
+            ["Team", "Officers", "Hours", "Minimum applies", "Met", "Below", "Zero"],
+            team_rows,
+            num={1, 2, 3, 4, 5, 6},
+            total=[
+                "Total",
+                str(hc["total"]),
+                _h(hours["total"]),
+                str(applies),
+                str(comp["met"]),
+                str(comp["below"]),
+                str(comp["zero"]),
+            ],
+            empty="No teams.",
+        )
+    )
+
+    # -- hours -----------------------------------------------------------------------------------
+    parts.append("<h2>Hours in the month</h2>")
+    if charts_inline and hours["by_team"]:
+        n_bars = len(charts.team_bars(team_hours(f)))
+        parts.append(
+            f'<p><img src="chart://teams" width="{TEAM_CHART_WIDTH}" height="{_team_chart_height(n_bars)}"/></p>'
+        )
+    type_rows = [[_e(k.capitalize()), _h(v)] for k, v in hours["by_duty_type"].items()]
+    unit_rows = [[_e(k), _h(v)] for k, v in hours["by_unit"].items()]
+    parts.append(
+        _side_by_side(
+            "<h3>By duty type</h3>"
+            + _table(
+                ["Duty type", "Hours"], type_rows, num={1}, width="96%", total=["Total", _h(hours["total"])]
+            ),
+            "<h3>On specialist units</h3>"
+            + _table(
+                ["Unit", "Hours"],
+                unit_rows,
+                num={1},
+                width="96%",
+                empty="No hours recorded on a unit this month.",
+            ),
+        )
+    )
+
+    # -- joiners and leavers ---------------------------------------------------------------------
+    parts.append("<h2>Joiners and leavers</h2>")
+    joiners = [
+        [_e(j["collar"]), _e(j["name"]), _d(j["date"]), _e(j.get("rank")), _e(j.get("team") or "")]
+        for j in f["joiners"]
+    ]
+    parts.append(f"<h3>Joined in {_e(month_label(month))} ({len(joiners)})</h3>")
+    parts.append(_table(["Collar", "Name", "Joined", "Rank", "Team"], joiners, empty="Nobody joined."))
+    leavers = [
+        [_e(x["collar"]), _e(x["name"]), _d(x["date"]), _e(x.get("reason", "")), _e(x.get("team") or "")]
+        for x in f["leavers"]
+    ]
+    parts.append(f"<h3>Left in {_e(month_label(month))} ({len(leavers)})</h3>")
+    parts.append(_table(["Collar", "Name", "Left", "Reason", "Team"], leavers, empty="Nobody left."))
+    by_reason = {k: v for k, v in f.get("leavers_by_reason", {}).items() if v}
+    if by_reason:
+        parts.append("<p>By reason: " + _e(", ".join(f"{k} {v}" for k, v in by_reason.items())) + ".</p>")
+
+    # -- inactive --------------------------------------------------------------------------------
+    inactive = [
+        [_e(x["collar"]), _e(x["name"]), _e(x.get("rank")), _e(x.get("team") or "")]
+        for x in f["inactive_3_months"]
+    ]
+    first3 = month_label(_months_back(month, 2))
+    parts.append(f"<h2>No hours for three months ({len(inactive)})</h2>")
+    parts.append(
+        f'<p class="muted">Officers the minimum applies to with no hours from {_e(first3)} to '
+        f"{_e(month_label(month))}.</p>"
+    )
+    parts.append(_table(["Collar", "Name", "Rank", "Team"], inactive, empty="Nobody."))
+
+    # -- independent patrol and attachments ------------------------------------------------------
+    ip = f["independent_patrol"]
+    parts.append("<h2>Independent patrol</h2>")
+    parts.append(
+        f"<p>{ip['total']} serving officers have independent patrol status; {ip['new']} gained it "
+        f"in {_e(month_label(month))}.</p>"
+    )
+    ip_rows = [[_e(x["collar"]), _e(x["name"]), _d(x["date"])] for x in ip.get("new_officers", [])]
+    if ip_rows:
+        parts.append(_table(["Collar", "Name", "Independent patrol from"], ip_rows))
+    att = f["attachments"]
+    parts.append("<h2>Specialist attachments</h2>")
+    units = f.get("units") or [
+        {"unit": u, "active": n, "started": 0, "ended": 0, "hours": 0.0}
+        for u, n in att["active_by_unit"].items()
+    ]
+    unit_table = [
+        [_e(u["unit"]), str(u["active"]), str(u["started"]), str(u["ended"]), _h(u["hours"])] for u in units
+    ]
+    parts.append(
+        _table(
+            ["Unit", "Active at month end", "Started", "Ended", "Hours"],
+            unit_table,
+            num={1, 2, 3, 4},
+            total=[
+                "Total",
+                str(sum(att["active_by_unit"].values())),
+                str(len(att["started"])),
+                str(len(att["ended"])),
+                _h(sum(hours["by_unit"].values())),
+            ],
+            empty="No units.",
+        )
+    )
+    started = [[_e(x["collar"]), _e(x["name"]), _e(x["unit"]), _d(x["date"])] for x in att["started"]]
+    ended = [[_e(x["collar"]), _e(x["name"]), _e(x["unit"]), _d(x["date"])] for x in att["ended"]]
+    parts.append(f"<h3>Started in {_e(month_label(month))} ({len(started)})</h3>")
+    parts.append(_table(["Collar", "Name", "Unit", "Started"], started, empty="None started."))
+    parts.append(f"<h3>Ended in {_e(month_label(month))} ({len(ended)})</h3>")
+    parts.append(_table(["Collar", "Name", "Unit", "Ended"], ended, empty="None ended."))
+
+    # -- qualifications --------------------------------------------------------------------------
+    q = f.get("qualifications")
+    if q is not None:
+        days = q.get("warning_days", 60)
+        parts.append("<h2>Qualifications</h2>")
+        exp = [
+            [_e(x["collar"]), _e(x["name"]), _e(x["qualification"]), _d(x["expires"])] for x in q["expired"]
+        ]
+        soon = [
+            [_e(x["collar"]), _e(x["name"]), _e(x["qualification"]), _d(x["expires"])]
+            for x in q["expiring_60_days"]
+        ]
+        parts.append(f"<h3>Expired at month end ({len(exp)})</h3>")
+        parts.append(_table(["Collar", "Name", "Qualification", "Expired"], exp, empty="None expired."))
+        parts.append(f"<h3>Expiring within {days} days ({len(soon)})</h3>")
+        parts.append(_table(["Collar", "Name", "Qualification", "Expires"], soon, empty="None expiring."))
+
+    # -- per officer -----------------------------------------------------------------------------
+    officers = f["officers"]
+    parts.append(f'<h2 class="pagebreak" style="page-break-before: always">Officers ({len(officers)})</h2>')
+    parts.append(
+        f'<p class="muted">Serving at month end, and anyone with hours in {_e(month_label(month))}. '
+        "Met / Below / Zero against the minimum; n/a where it does not apply.</p>"
+    )
+    if officers:
+        rows = [
+            '<table width="100%" cellspacing="0" cellpadding="2" border="1"><thead><tr>'
+            "<th>Collar</th><th>Name</th><th>Rank</th><th>Team</th><th>Status</th>"
+            '<th class="num">Hours</th><th class="num">Year to date</th><th>Minimum</th></tr></thead><tbody>'
+        ]
+        for i, o in enumerate(officers):
+            status = STATUS_LABELS.get(o.get("status", ""), o.get("status", ""))
+            rag = o["rag"]
+            rows.append(
+                f"<tr{' class=alt' if i % 2 else ''}><td>{_e(o['collar'])}</td><td>{_e(o['name'])}</td><td>{_e(o['rank'])}</td>"
+                f"<td>{_e(o['team'] or '')}</td><td>{_e(status)}</td><td class=num>{_h(o['hours'])}</td>"
+                f"<td class=num>{_h(o['ytd_hours'])}</td><td class={rag}>{RAG_WORDS.get(rag, rag)}</td></tr>"
+            )
+        rows.append("</tbody></table>")
+        parts.append("".join(rows))
+    else:
+        parts.append('<p class="muted">Nobody was serving at the end of the month.</p>')
+    html = "".join(parts).replace("<h2>", _GAP + "<h2>")
+    return "<html><body>" + html + "</body></html>"
+
+
+_GAP = '<p style="font-size:3pt; margin:0">&nbsp;</p>'
+
+
+def team_hours(figures: dict[str, Any]) -> dict[str, float]:
+    """Hours by team for the chart, teams without hours included (a bar of 0 says something too)."""
+    teams = figures.get("teams")
+    if teams:
+        return {t["team"]: float(t["hours"]) for t in teams}
+    return dict(figures["hours"]["by_team"])
+
+
+def _months_back(month: str, n: int) -> str:
+    from desktop.core.returns import shift_month
+
+    return shift_month(month, -n)
+
+
+# ---------------------------------------------------------------------------------------------
+# Document and painting
+# ---------------------------------------------------------------------------------------------
+
+
+def build_document(figures: dict[str, Any], settings: dict[str, Any]) -> QTextDocument:
+    ensure_gui_app()
+    doc = QTextDocument()
+    doc.setDefaultStyleSheet(_css())
+    font = QFont("DejaVu Sans")
+    font.setPointSizeF(9)
+    doc.setDefaultFont(font)
+    doc.setDocumentMargin(0)
+    hours = figures["hours"]
+    if hours["by_team"]:
+        bars = charts.team_bars(team_hours(figures))
+        h = _team_chart_height(len(bars))
+        doc.addResource(
+            QTextDocument.ResourceType.ImageResource,
+            QUrl("chart://teams"),
+            charts.render_image("bars", bars, TEAM_CHART_WIDTH, h),
+        )
+    if figures["compliance"]["applies"]:
+        doc.addResource(
+            QTextDocument.ResourceType.ImageResource,
+            QUrl("chart://compliance"),
+            charts.render_image("compliance", figures["compliance"], *COMPLIANCE_CHART),
+        )
+    doc.setHtml(build_html(figures, settings))
+    _repeat_table_headers(doc)
+    return doc
+
+
+def _repeat_table_headers(doc: QTextDocument) -> None:
+    """Every table with a <thead> repeats it at the top of each page it continues onto."""
+    stack = [doc.rootFrame()]
+    while stack:
+        frame = stack.pop()
+        for child in frame.childFrames():
+            stack.append(child)
+            if isinstance(child, QTextTable):
+                fmt = child.format()
+                if fmt.headerRowCount() == 0 and child.rows() > 2:
+                    first = child.cellAt(0, 0).format().toCharFormat()
+                    if first.fontWeight() >= QFont.Weight.Bold:
+                        fmt.setHeaderRowCount(1)
+                        child.setFormat(fmt)
+
+
+def paint(
+    doc: QTextDocument, device: QPagedPaintDevice, figures: dict[str, Any], settings: dict[str, Any]
+) -> int:
+    """Lay ``doc`` out on ``device``'s pages with a running header and footer; returns the page count."""
+    painter = QPainter()
+    if not painter.begin(device):
+        raise OSError("Could not start printing (the file or printer could not be opened).")
+    try:
+        width, height = float(device.width()), float(device.height())
+        mm = device.logicalDpiY() / 25.4
+        head_h, foot_h = 9 * mm, 8 * mm
+        body = QRectF(0, head_h, width, height - head_h - foot_h)
+        layout = doc.documentLayout()
+        layout.setPaintDevice(device)
+        doc.setPageSize(QSizeF(body.width(), body.height()))
+        pages = doc.pageCount()
+        small = QFont("DejaVu Sans")
+        small.setPointSizeF(8)
+        force = str(settings.get("force_name") or "")
+        title = f"Monthly return · {month_label(figures['month'])}"
+        printed = f"Printed {dt.datetime.now():%d/%m/%Y %H:%M}"
+        for page in range(pages):
+            if page:
+                device.newPage()
+            painter.save()
+            painter.translate(body.left(), body.top() - page * body.height())
+            ctx = QAbstractTextDocumentLayout.PaintContext()
+            ctx.clip = QRectF(0, page * body.height(), body.width(), body.height())
+            layout.draw(painter, ctx)
+            painter.restore()
+            painter.setFont(small)
+            fm = QFontMetricsF(small, device)
+            painter.setPen(QColor("#1f3b5c"))
+            top = QRectF(0, 0, width, fm.height() * 1.3)
+            painter.drawText(top, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, force)
+            painter.drawText(top, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, title)
+            painter.setPen(QPen(QColor("#b8c4d0"), max(1.0, mm * 0.2)))
+            painter.drawLine(0, int(top.bottom() + mm), int(width), int(top.bottom() + mm))
+            bottom = QRectF(0, height - fm.height() * 1.3, width, fm.height() * 1.3)
+            painter.setPen(QColor("#555555"))
+            painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, printed)
+            painter.drawText(
+                bottom,
+                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter,
+                f"{force} · {month_label(figures['month'])}",
+            )
+            painter.drawText(
+                bottom,
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                f"Page {page + 1} of {pages}",
+            )
+        return pages
+    finally:
+        painter.end()
+
+
+def _setup_page(device: QPagedPaintDevice) -> None:
+    device.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    device.setPageOrientation(QPageLayout.Orientation.Portrait)
+    device.setPageMargins(QMarginsF(14, 12, 14, 12), QPageLayout.Unit.Millimeter)
+
+
+def write_pdf(figures: dict[str, Any], settings: dict[str, Any], path: str | Path) -> int:
+    """Write the return as an A4 PDF at ``path``; returns the number of pages."""
+    ensure_gui_app()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    writer = QPdfWriter(str(tmp))
+    writer.setResolution(300)
+    _setup_page(writer)
+    writer.setTitle(f"{settings.get('force_name') or ''} monthly return {month_label(figures['month'])}")
+    writer.setCreator("CiP Desk")
+    doc = build_document(figures, settings)
+    try:
+        pages = paint(doc, writer, figures, settings)
+    except BaseException:
+        del writer
+        tmp.unlink(missing_ok=True)
+        raise
+    del writer  # flushes and closes the file
+    os.replace(tmp, path)
+    return pages
+
+
+def preview(parent: Any, figures: dict[str, Any], settings: dict[str, Any]) -> None:
+    """Qt's print preview of the return (A4); the user prints from it."""
+    from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    _setup_page(printer)
+    printer.setDocName(f"Monthly return {month_label(figures['month'])}")
+    doc = build_document(figures, settings)
+    dialog = QPrintPreviewDialog(printer, parent)
+    dialog.setWindowTitle(f"Print preview: monthly return {month_label(figures['month'])}")
+    dialog.resize(1000, 800)
+    dialog.paintRequested.connect(lambda p: paint(doc, p, figures, settings))
+    dialog.exec()
