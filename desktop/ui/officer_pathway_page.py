@@ -1,0 +1,371 @@
+"""The Pathway page of the officer dialog: stages met, record the next one, correct or remove."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core import pathway
+from desktop.core.errors import CipDeskError, ValidationError
+from desktop.ui.context import AppContext
+
+ERROR_STYLE = "color: #b3261e;"
+OK_STYLE = "color: #1e7b34;"
+SOURCE_TEXT = {
+    "roster": "Date from the roster (no stage record)",
+    "implied": "Taken as met: a later stage is recorded",
+}
+
+
+def _date_edit(value: Any = None) -> QDateEdit:
+    edit = QDateEdit(QDate(value) if value else QDate.currentDate())
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd/MM/yyyy")
+    return edit
+
+
+class StagesModel(QAbstractTableModel):
+    """Every stage of the pathway with what the officer has met; the next stage in bold."""
+
+    HEADERS = ("Stage", "Achieved", "Assessor", "Note")
+
+    def __init__(self, parent: Any = None):
+        super().__init__(parent)
+        self.rows: list[tuple[pathway.Stage, pathway.Entry | None]] = []
+        self.next_code: str | None = None
+
+    def set_progress(self, prog: pathway.Progress) -> None:
+        self.beginResetModel()
+        met = {e.stage_code: e for e in prog.entries}
+        self.rows = [(st, met.get(st.code)) for st in prog.pathway.stages]
+        self.next_code = prog.next.code if prog.next else None
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def entry(self, row: int) -> pathway.Entry | None:
+        return self.rows[row][1] if 0 <= row < len(self.rows) else None
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid():
+            return None
+        stage, entry = self.rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                flags = []
+                if stage.is_attestation and "attest" not in stage.name.lower():
+                    flags.append("attestation")
+                if stage.is_independent_patrol and "independent" not in stage.name.lower():
+                    flags.append("independent patrol")
+                return stage.name + (f"  ({', '.join(flags)})" if flags else "")
+            if entry is None:
+                return "Next" if col == 1 and stage.code == self.next_code else ("—" if col == 1 else "")
+            if col == 1:
+                return pathway.fmt(entry.achieved_on) if entry.achieved_on else "met, date unknown"
+            if col == 2:
+                return entry.assessor or ""
+            if col == 3:
+                return entry.note or SOURCE_TEXT.get(entry.source, "")
+        if role == Qt.ItemDataRole.ToolTipRole and entry is not None and entry.source != "record":
+            return SOURCE_TEXT[entry.source]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if entry is None and stage.code != self.next_code:
+                return QColor("#888888")
+            if entry is not None and entry.source != "record" and col in (1, 3):
+                return QColor("#6b6b6b")
+        if role == Qt.ItemDataRole.FontRole and stage.code == self.next_code:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+
+class EntryDialog(QDialog):
+    """Correct (date, assessor, note) or remove a recorded stage; either needs a reason."""
+
+    def __init__(self, ctx: AppContext, entry: pathway.Entry, *, remove: bool, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.entry = entry
+        self.remove = remove
+        self.setWindowTitle(f"Remove {entry.stage_name}" if remove else f"Correct {entry.stage_name}")
+        layout = QVBoxLayout(self)
+        intro = (
+            f"Remove <b>{entry.stage_name}</b> recorded on {pathway.fmt(entry.achieved_on)}? "
+            "Use this for an entry made by mistake."
+            if remove
+            else f"Correct <b>{entry.stage_name}</b>."
+        )
+        label = QLabel(intro)
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        form = QFormLayout()
+        self.date = _date_edit(entry.achieved_on)
+        self.assessor = QLineEdit(entry.assessor or "")
+        self.note = QLineEdit(entry.note or "")
+        if not remove:
+            form.addRow("&Date:", self.date)
+            self.date_error = self._error_label()
+            form.addRow("", self.date_error)
+            form.addRow("&Assessor:", self.assessor)
+            form.addRow("&Note:", self.note)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("Why? Kept in the audit log (required)")
+        form.addRow("&Reason:", self.reason)
+        self.reason_error = self._error_label()
+        form.addRow("", self.reason_error)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.ok = buttons.addButton(
+            "Remove" if remove else "Save correction", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.ok.setDefault(True)
+        buttons.accepted.connect(self.apply)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.reason.setFocus()
+        self.resize(460, self.sizeHint().height())
+
+    @staticmethod
+    def _error_label() -> QLabel:
+        label = QLabel()
+        label.setStyleSheet(ERROR_STYLE)
+        label.setWordWrap(True)
+        label.hide()
+        return label
+
+    def apply(self) -> None:
+        for label in (self.reason_error, getattr(self, "date_error", None)):
+            if label is not None:
+                label.hide()
+        assert self.entry.id is not None
+        try:
+            if self.remove:
+                pathway.remove_entry(self.ctx.db, self.entry.id, reason=self.reason.text())
+            else:
+                pathway.correct_entry(
+                    self.ctx.db,
+                    self.entry.id,
+                    on=self.date.date().toPython(),
+                    assessor=self.assessor.text(),
+                    note=self.note.text(),
+                    reason=self.reason.text(),
+                )
+        except ValidationError as exc:
+            for key, text in exc.errors.items():
+                label = self.reason_error if key in ("reason", "stage") or self.remove else self.date_error
+                label.setText(text)
+                label.show()
+            return
+        except CipDeskError as exc:
+            self.reason_error.setText(str(exc))
+            self.reason_error.show()
+            return
+        self.accept()
+
+
+class OfficerPathwayPage(QWidget):
+    """Shown inside the officer dialog. ``changed`` fires after anything is saved."""
+
+    changed = Signal()
+
+    def __init__(self, ctx: AppContext, officer_id: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.officer_id = officer_id
+        self.progress: pathway.Progress | None = None
+        layout = QVBoxLayout(self)
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.heading.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.heading)
+
+        self.model = StagesModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda _i: self.correct_selected())
+        layout.addWidget(self.table, 1)
+
+        row = QHBoxLayout()
+        self.correct_button = QPushButton("&Correct…")
+        self.remove_button = QPushButton("Re&move…")
+        self.correct_button.setToolTip(
+            "Change the date, assessor or note of the selected stage (with a reason)"
+        )
+        self.remove_button.setToolTip("Remove the selected stage, recorded by mistake (with a reason)")
+        self.correct_button.clicked.connect(self.correct_selected)
+        self.remove_button.clicked.connect(self.remove_selected)
+        row.addWidget(self.correct_button)
+        row.addWidget(self.remove_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+
+        box = QGroupBox("Record a stage")
+        form = QFormLayout(box)
+        self.stage = QComboBox()
+        self.date = _date_edit()
+        self.assessor = QLineEdit()
+        self.assessor.setPlaceholderText("Who assessed or signed it off")
+        self.note = QLineEdit()
+        form.addRow("&Stage:", self.stage)
+        form.addRow("&Date:", self.date)
+        form.addRow("&Assessor:", self.assessor)
+        form.addRow("&Note:", self.note)
+        self.error = QLabel()
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.hide()
+        form.addRow("", self.error)
+        self.record_button = QPushButton("&Record stage")
+        self.record_button.clicked.connect(self.record)
+        buttons = QHBoxLayout()
+        self.done = QLabel()
+        self.done.setStyleSheet(OK_STYLE)
+        buttons.addWidget(self.done, 1)
+        buttons.addWidget(self.record_button)
+        form.addRow(buttons)
+        self.stage.currentIndexChanged.connect(lambda _i: self.error.hide())
+        self.date.dateChanged.connect(lambda _d: self.error.hide())
+        layout.addWidget(box)
+        self.refresh()
+
+    # -- data ------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        prog = pathway.officer_progress(self.ctx.db, self.officer_id)
+        self.progress = prog
+        self.model.set_progress(prog)
+        self.heading.setText(self._heading(prog))
+        met = {e.stage_code for e in prog.entries if e.source == "record"}
+        self.stage.blockSignals(True)
+        self.stage.clear()
+        for st in prog.pathway.stages:
+            if st.code not in met:
+                self.stage.addItem(st.name, st.id)
+        if prog.next is not None:
+            self.stage.setCurrentIndex(max(0, self.stage.findData(prog.next.id)))
+        self.stage.blockSignals(False)
+        can_record = self.stage.count() > 0
+        self.record_button.setEnabled(can_record)
+        self.stage.setEnabled(can_record)
+        self._update_buttons()
+
+    @staticmethod
+    def _heading(prog: pathway.Progress) -> str:
+        name = f"<b>{prog.pathway.name}</b>"
+        if prog.current is None:
+            where = "No stage recorded yet."
+        else:
+            where = f"At <b>{prog.current.name}</b>"
+            if prog.since:
+                where += f" since {pathway.fmt(prog.since)} ({prog.days_at_stage:,} days"
+                if prog.current.target_days:
+                    where += f"; target {prog.current.target_days} days"
+                where += ")"
+            where += "."
+            if prog.overdue:
+                where += " <span style='color:#b3261e'><b>Overdue.</b></span>"
+        nxt = f" Next: <b>{prog.next.name}</b>." if prog.next else " The pathway is complete."
+        return f"{name}<br>{where}{nxt}"
+
+    def selected_entry(self) -> pathway.Entry | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.entry(rows[0].row()) if rows else None
+
+    def _update_buttons(self) -> None:
+        entry = self.selected_entry()
+        editable = entry is not None and entry.source == "record"
+        self.correct_button.setEnabled(editable)
+        self.remove_button.setEnabled(editable)
+
+    # -- actions ---------------------------------------------------------------------------------
+    def record(self) -> bool:
+        self.error.hide()
+        self.done.clear()
+        stage_id = self.stage.currentData()
+        if stage_id is None:
+            return False
+        on = self.date.date().toPython()
+        try:
+            pathway.record_stage(
+                self.ctx.db, self.officer_id, int(stage_id), on, self.assessor.text(), self.note.text()
+            )
+        except CipDeskError as exc:
+            text = "; ".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
+            self.error.setText(text)
+            self.error.show()
+            return False
+        name = self.stage.currentText()
+        self.note.clear()
+        self._saved()
+        self.done.setText(f"Recorded {name} on {pathway.fmt(on)}.")
+        return True
+
+    def correct_selected(self) -> EntryDialog | None:
+        return self._entry_dialog(remove=False)
+
+    def remove_selected(self) -> EntryDialog | None:
+        return self._entry_dialog(remove=True)
+
+    def _entry_dialog(self, *, remove: bool) -> EntryDialog | None:
+        entry = self.selected_entry()
+        if entry is None or entry.source != "record":
+            return None
+        dlg = EntryDialog(self.ctx, entry, remove=remove, parent=self)
+        dlg.accepted.connect(self._saved)
+        dlg.open()
+        return dlg
+
+    def _saved(self) -> None:
+        self.refresh()
+        self.changed.emit()
+        self.ctx.notify("pathway")
