@@ -549,7 +549,9 @@ def test_seeded_units_with_requirements(db):
     rpu = units["RPU"]
     assert rpu.capacity == 8 and rpu.min_months_since_ip == 6 and rpu.min_driving_level == 2
     assert rpu.qualification_names == ["First aid", "Officer safety training"]
-    assert "driving response or above" in rpu.requirements_summary()
+    assert rpu.requirements_summary() == (
+        "Independent patrol for 6+ months; Driving: response or above; First aid; Officer safety training"
+    )
     assert len(units) == 10
 
 

@@ -140,12 +140,12 @@ class UnitInfo:
     def requirements(self) -> list[str]:
         """The requirements as short phrases, for lists and tooltips."""
         out: list[str] = []
-        if self.requires_independent_patrol:
-            out.append("independent patrol")
         if self.min_months_since_ip:
-            out.append(f"{self.min_months_since_ip} months since independent patrol")
+            out.append(f"Independent patrol for {self.min_months_since_ip}+ months")
+        elif self.requires_independent_patrol:
+            out.append("Independent patrol")
         if self.min_driving_level:
-            out.append(f"driving {grade_name(self.min_driving_level)} or above")
+            out.append(f"Driving: {grade_name(self.min_driving_level)} or above")
         out.extend(self.qualification_names)
         return out
 
