@@ -1,0 +1,282 @@
+"""Reports > Qualifications expiring or expired: the list, filters, and Export to Excel."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core import qualifications as quals
+from desktop.ui import dialogs
+from desktop.ui.context import AppContext
+from desktop.ui.officer_quals_page import STATUS_BG, STATUS_FG
+from desktop.ui.widgets import EmptyState
+
+
+class ExpiringModel(QAbstractTableModel):
+    """Sorts and filters its own Python list (see MEASURED.md)."""
+
+    HEADERS = ("Collar", "Name", "Team", "Qualification", "Achieved", "Expires", "Status")
+    KEYS = (
+        lambda r: r.collar,
+        lambda r: r.name.lower(),
+        lambda r: (r.team or "").lower(),
+        lambda r: r.type_name.lower(),
+        lambda r: r.achieved_on,
+        lambda r: r.expires_on,
+        lambda r: r.days_left,
+    )
+
+    def __init__(self, parent: Any = None):
+        super().__init__(parent)
+        self.all_rows: list[quals.ExpiringRow] = []
+        self.rows: list[quals.ExpiringRow] = []
+        self.sort_column, self.sort_order = 5, Qt.SortOrder.AscendingOrder
+
+    def set_rows(self, rows: list[quals.ExpiringRow], *, show: str, team: str | None, text: str) -> None:
+        needle = text.strip().lower()
+        out = [
+            r
+            for r in rows
+            if (show == "all" or r.status == show)
+            and (not team or r.team == team)
+            and (
+                not needle
+                or needle in r.name.lower()
+                or needle in r.collar.lower()
+                or needle in r.type_name.lower()
+            )
+        ]
+        self.beginResetModel()
+        self.all_rows = rows
+        self.rows = out
+        self._sort()
+        self.endResetModel()
+
+    def _sort(self) -> None:
+        key = self.KEYS[self.sort_column]
+        self.rows.sort(key=key, reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sort_column, self.sort_order = column, order
+        self.beginResetModel()
+        self._sort()
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid():
+            return None
+        r = self.rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            days = r.days_left
+            if days < 0:
+                status = f"Expired {-days:,} day{'s' if days != -1 else ''} ago"
+            elif days == 0:
+                status = "Expires today"
+            else:
+                status = f"Expires in {days:,} day{'s' if days != 1 else ''}"
+            return (
+                r.collar,
+                r.name,
+                r.team or "",
+                r.type_name,
+                quals.fmt(r.achieved_on),
+                quals.fmt(r.expires_on),
+                status,
+            )[col]
+        if col == 6 and role == Qt.ItemDataRole.BackgroundRole:
+            return STATUS_BG.get(r.status)
+        if col == 6 and role == Qt.ItemDataRole.ForegroundRole:
+            return STATUS_FG.get(r.status, QColor("black"))
+        return None
+
+
+class ExpiringDialog(QDialog):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Qualifications expiring or expired")
+        self.resize(980, 600)
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.show_combo = QComboBox()
+        self.show_combo.addItem("Expired and expiring", "all")
+        self.show_combo.addItem("Expired only", "expired")
+        self.show_combo.addItem("Expiring only", "expiring")
+        show_label = QLabel("&Show:")
+        show_label.setBuddy(self.show_combo)
+        bar.addWidget(show_label)
+        bar.addWidget(self.show_combo)
+        window_label = QLabel("&within")
+        bar.addWidget(window_label)
+        self.window = QSpinBox()
+        self.window.setRange(0, 730)
+        self.window.setSuffix(" days")
+        self.window.setValue(quals.warning_days(ctx.db))
+        window_label.setBuddy(self.window)
+        bar.addWidget(self.window)
+        team_label = QLabel("&Team:")
+        bar.addWidget(team_label)
+        self.team = QComboBox()
+        self.team.setMinimumContentsLength(14)
+        team_label.setBuddy(self.team)
+        bar.addWidget(self.team)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Find name, collar or qualification…")
+        self.search.setClearButtonEnabled(True)
+        bar.addWidget(self.search, 1)
+        layout.addLayout(bar)
+        self.model = ExpiringModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(5, Qt.SortOrder.AscendingOrder)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(self._open)
+        self.table.setToolTip("Double-click a row to open the officer")
+        self.empty = EmptyState("No qualifications are expired or expiring. Nothing to chase.")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty)
+        layout.addWidget(self.stack, 1)
+        bottom = QHBoxLayout()
+        self.count = QLabel()
+        bottom.addWidget(self.count, 1)
+        self.export_button = QPushButton("&Export to Excel…")
+        self.export_button.clicked.connect(self.export)
+        close = QPushButton("Close")
+        close.clicked.connect(self.accept)
+        bottom.addWidget(self.export_button)
+        bottom.addWidget(close)
+        layout.addLayout(bottom)
+        QShortcut(QKeySequence("Ctrl+E"), self, self.export)
+        self.show_combo.currentIndexChanged.connect(self.apply_filters)
+        self.team.currentIndexChanged.connect(self.apply_filters)
+        self.search.textChanged.connect(self.apply_filters)
+        self.window.valueChanged.connect(self.refresh)
+        ctx.changed.connect(self._on_changed)
+        self.refresh()
+
+    def _on_changed(self, what: str) -> None:
+        if what in ("qualifications", "officers", "settings", "all"):
+            self.refresh()
+
+    def refresh(self) -> None:
+        self.on = dt.date.today()
+        self.rows = quals.expiring(self.ctx.db, on=self.on, window=self.window.value())
+        keep = self.team.currentData()
+        teams = sorted({r.team for r in self.rows if r.team})
+        self.team.blockSignals(True)
+        self.team.clear()
+        self.team.addItem("All teams", None)
+        for t in teams:
+            self.team.addItem(t, t)
+        self.team.setCurrentIndex(max(0, self.team.findData(keep)) if keep else 0)
+        self.team.blockSignals(False)
+        self.apply_filters()
+
+    def apply_filters(self) -> None:
+        self.model.set_rows(
+            self.rows,
+            show=self.show_combo.currentData(),
+            team=self.team.currentData(),
+            text=self.search.text(),
+        )
+        shown = self.model.rows
+        expired = sum(1 for r in shown if r.status == "expired")
+        self.count.setText(
+            f"{len(shown):,} shown: {expired:,} expired, {len(shown) - expired:,} expiring "
+            f"(as at {quals.fmt(self.on)})"
+        )
+        if shown:
+            self.stack.setCurrentWidget(self.table)
+            self.table.resizeColumnsToContents()
+        else:
+            filtered = len(self.rows) > 0
+            self.empty.set_text(
+                "No qualifications match these filters."
+                if filtered
+                else f"No qualifications are expired or expiring within {self.window.value()} days. "
+                "Nothing to chase."
+            )
+            self.stack.setCurrentWidget(self.empty)
+        self.export_button.setEnabled(bool(shown))
+
+    def _open(self, index: QModelIndex) -> None:
+        from desktop.ui.pathway_tab import open_officer_dialog
+
+        open_officer_dialog(self, self.ctx, self.model.rows[index.row()].officer_id)
+
+    def export(self) -> None:
+        rows = list(self.model.rows)
+        if not rows:
+            return
+        path = dialogs.save_file(
+            self, "Export qualifications to Excel", f"qualifications-expiring-{self.on:%Y-%m-%d}.xlsx"
+        )
+        if not path:
+            return
+        if not path.lower().endswith(".xlsx"):
+            path += ".xlsx"
+        on, window = self.on, self.window.value()
+
+        def work(progress: Any) -> str:
+            from desktop.excel.qualifications_export import export_expiring
+
+            progress(0, 1, "Writing the workbook")
+            export_expiring(rows, path, on=on, window=window)
+            return path
+
+        from desktop.ui.tasks import run_task
+
+        run_task(
+            self,
+            "Exporting qualifications",
+            work,
+            on_done=lambda p: dialogs.info(self, "Exported", f"Saved {len(rows):,} rows to {p}."),
+        )
+
+
+def show_expiring(parent: QWidget | None, ctx: AppContext) -> ExpiringDialog:
+    dlg = ExpiringDialog(ctx, parent)
+    dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dlg.show()
+    return dlg
