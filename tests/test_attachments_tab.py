@@ -16,7 +16,7 @@ from desktop.ui import attachments_tab as tabmod
 from desktop.ui.attachments_tab import AttachmentDialog, AttachmentsTab, EndDialog, to_qdate
 from desktop.ui.officer_attachments_page import OfficerAttachmentsPage
 from desktop.ui.units_settings import UnitsSettingsPage
-from tests.test_attachments import give, officer, qtype, qualified, unit
+from tests.test_attachments import give, officer, qualified, unit
 
 TODAY = dt.date.today()
 
