@@ -1,0 +1,494 @@
+"""UK GDPR duties: retention review, anonymisation of leavers, and subject access export.
+
+Retention: an officer who left more than ``retention_years`` (setting, default 6) years ago is listed
+for review. Anonymising keeps every figure the force reports (collar number, hours and duties, dates
+of service, rank and status history, team, pathway stages, qualifications, attachments) and removes
+what identifies or describes the person: names, contact details, address, date of birth, employer,
+notes (theirs and those on their records), legacy spreadsheet fields, the cells of their imported
+rows, and their personal values in the audit trail and in signed-off returns. It is audited (one
+"anonymise" event per officer with who, when and why) and a backup is made first.
+
+Subject access: one officer's whole record as one workbook (one sheet per kind of record), user text
+written through ``desktop.excel.safe.write_cell`` so nothing turns into a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from desktop.core import audit, settings
+from desktop.core.db import Database
+from desktop.core.domain import add_months
+from desktop.core.errors import CipDeskError, NotFoundError
+from desktop.core.models import (
+    Attachment,
+    AuditEvent,
+    Duty,
+    ImportBatch,
+    ImportRow,
+    MonthLock,
+    Officer,
+    OfficerQualification,
+    PathwayStage,
+    QualificationType,
+    StageAchieved,
+    Unit,
+)
+
+log = logging.getLogger(__name__)
+
+ANONYMISED_SURNAME = "Anonymised"
+REDACTED = "[removed: anonymised]"
+
+# Officer columns cleared by anonymisation (surname is replaced, not cleared: it is required).
+PERSONAL_FIELDS = (
+    "forenames",
+    "preferred_name",
+    "date_of_birth",
+    "phone",
+    "email",
+    "address",
+    "employer",
+    "notes",
+)
+# Columns whose values are redacted from the audit trail of an anonymised officer.
+_AUDIT_PERSONAL = set(PERSONAL_FIELDS) | {"surname", "note", "value", "name"}
+# Keys redacted inside JSON values (audit snapshots, import row changes, signed-off returns).
+_JSON_PERSONAL = _AUDIT_PERSONAL | {"legacy fields", "legacy_fields"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Retention review
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetentionRow:
+    id: int
+    collar: str
+    name: str
+    rank: str
+    team: str | None
+    left_date: dt.date
+    leaving_reason: str | None
+    due: dt.date  # the day retention ended
+
+    def years_since_leaving(self, today: dt.date) -> float:
+        return round((today - self.left_date).days / 365.25, 1)
+
+
+def retention_years(db: Database) -> int:
+    try:
+        return max(1, int(settings.get(db, "retention_years") or 6))
+    except (TypeError, ValueError):
+        return 6
+
+
+def retention_due(db: Database, today: dt.date | None = None) -> list[RetentionRow]:
+    """Leavers whose retention period has passed and who are not anonymised yet, longest gone first."""
+    today = today or dt.date.today()
+    years = retention_years(db)
+    latest_left = add_months(today, -12 * years)
+    with db.read() as s:
+        rows = s.execute(
+            select(
+                Officer.id,
+                Officer.collar,
+                Officer.surname,
+                Officer.forenames,
+                Officer.rank,
+                Officer.team,
+                Officer.left_date,
+                Officer.leaving_reason,
+            )
+            .where(
+                Officer.status == "left",
+                Officer.left_date.is_not(None),
+                Officer.left_date <= latest_left,
+                Officer.anonymised.is_(False),
+            )
+            .order_by(Officer.left_date, Officer.collar)
+        ).all()
+    return [
+        RetentionRow(
+            id=r.id,
+            collar=r.collar,
+            name=f"{r.surname}, {r.forenames}" if r.forenames else r.surname,
+            rank=r.rank,
+            team=r.team,
+            left_date=r.left_date,
+            leaving_reason=r.leaving_reason,
+            due=add_months(r.left_date, 12 * years),
+        )
+        for r in rows
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Anonymisation
+# ---------------------------------------------------------------------------------------------
+
+
+def anonymise(
+    db: Database,
+    officer_ids: Iterable[int],
+    *,
+    reason: str | None = None,
+    make_backup: bool = True,
+) -> int:
+    """Anonymise the officers (see the module text). One transaction; returns how many changed.
+
+    Officers already anonymised are left as they are. A backup is made first (SQLite).
+    """
+    ids = sorted(set(officer_ids))
+    if not ids:
+        return 0
+    if make_backup:
+        from desktop.core.backup import backup_before
+
+        backup_before(db, "anonymise")
+    why = reason or "anonymised at the end of the retention period"
+    changed = 0
+    with db.session(reason=why) as s:
+        officers = list(s.scalars(select(Officer).where(Officer.id.in_(ids))))
+        missing = set(ids) - {o.id for o in officers}
+        if missing:
+            raise NotFoundError(f"No officer with id {', '.join(map(str, sorted(missing)))}.")
+        for o in officers:
+            if o.anonymised:
+                continue
+            _anonymise_one(s, o)
+            changed += 1
+        s.flush()  # the audit hook writes its events (with the personal old values) now
+        done = [o for o in officers if o.anonymised]
+        for o in done:
+            _redact_audit(s, o.id)
+            _redact_imports(s, o.id)
+        _redact_locked_returns(s, {o.collar for o in done})
+        for o in done:
+            s.add(
+                AuditEvent(
+                    **audit.event_row(
+                        "officers",
+                        o.id,
+                        "anonymise",
+                        officer_id=o.id,
+                        reason=why,
+                        new="personal data removed",
+                    )
+                )
+            )
+    log.info("anonymised %d officer(s)", changed)
+    return changed
+
+
+def _anonymise_one(s: Session, o: Officer) -> None:
+    o.surname = ANONYMISED_SURNAME
+    for name in PERSONAL_FIELDS:
+        setattr(o, name, None)
+    o.anonymised = True
+    o.updated_by = audit.current_user()
+    for lf in list(o.legacy_fields):
+        s.delete(lf)
+    for change in list(o.rank_changes) + list(o.status_changes):
+        change.note = None
+    for model in (StageAchieved, OfficerQualification, Attachment, Duty):
+        s.execute(
+            update(model)
+            .where(model.officer_id == o.id, model.note.is_not(None))
+            .values(note=None)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _redact_json(text: str | None, keys: set[str]) -> str | None:
+    if not text:
+        return text
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return REDACTED
+    return json.dumps(_redact_value(data, keys), ensure_ascii=False)
+
+
+def _redact_value(data: Any, keys: set[str]) -> Any:
+    if isinstance(data, dict):
+        return {
+            k: (REDACTED if k in keys and v not in (None, "") else _redact_value(v, keys))
+            for k, v in data.items()
+        }
+    if isinstance(data, list):
+        return [_redact_value(v, keys) for v in data]
+    return data
+
+
+def _personal_field(field: str | None) -> bool:
+    return field is not None and (field in _AUDIT_PERSONAL or field.startswith("legacy"))
+
+
+def _redact_audit(s: Session, officer_id: int) -> None:
+    """Personal values about the officer in the audit trail: field changes and record snapshots.
+
+    Figures (hours, dates, rank, status, team) stay, so the trail still explains the returns."""
+    events = s.scalars(select(AuditEvent).where(AuditEvent.officer_id == officer_id))
+    for e in events:
+        if e.action == "anonymise":
+            continue
+        if e.field is None:  # a whole-record snapshot (create, delete, import) as JSON
+            e.old = _redact_json(e.old, _JSON_PERSONAL)
+            e.new = _redact_json(e.new, _JSON_PERSONAL)
+        elif _personal_field(e.field):
+            e.old = REDACTED if e.old else e.old
+            if not (e.entity == "officers" and e.field == "surname" and e.new == ANONYMISED_SURNAME):
+                e.new = REDACTED if e.new else e.new
+
+
+def _redact_imports(s: Session, officer_id: int) -> None:
+    """The cells of imported rows about the officer (kept for rejects and undo) are personal."""
+    for row in s.scalars(select(ImportRow).where(ImportRow.officer_id == officer_id)):
+        row.original = None
+        if row.changes:
+            row.changes = {k: ([None, None] if _personal_field(k) else v) for k, v in row.changes.items()}
+
+
+def _redact_locked_returns(s: Session, collars: set[str]) -> None:
+    """Signed-off returns keep their figures; the names of anonymised officers in them go."""
+    if not collars:
+        return
+
+    def walk(data: Any) -> tuple[Any, bool]:
+        if isinstance(data, dict):
+            changed = False
+            out = {}
+            for k, v in data.items():
+                v2, c = walk(v)
+                out[k] = v2
+                changed |= c
+            if out.get("collar") in collars and out.get("name") not in (None, ANONYMISED_SURNAME):
+                out["name"] = ANONYMISED_SURNAME
+                changed = True
+            return out, changed
+        if isinstance(data, list):
+            items = [walk(v) for v in data]
+            return [v for v, _ in items], any(c for _, c in items)
+        return data, False
+
+    for lock in s.scalars(select(MonthLock)):
+        figures, changed = walk(lock.figures)
+        if changed:  # Core update: an audited ORM change would copy the old names into the trail
+            s.execute(update(MonthLock).where(MonthLock.id == lock.id).values(figures=figures))
+    # The audit trail's snapshot of each signed-off return holds the same names.
+    for e in s.scalars(select(AuditEvent).where(AuditEvent.entity == "month_locks")):
+        for attr in ("old", "new"):
+            text = getattr(e, attr)
+            if not text or not any(c in text for c in collars):
+                continue
+            try:
+                snap = json.loads(text)
+                inner = snap.get("figures") if isinstance(snap, dict) else None
+                if isinstance(inner, str):
+                    redone, changed = walk(json.loads(inner))
+                    if changed:
+                        snap["figures"] = json.dumps(redone, ensure_ascii=False)
+                        setattr(e, attr, json.dumps(snap, ensure_ascii=False))
+                else:
+                    redone, changed = walk(snap)
+                    if changed:
+                        setattr(e, attr, json.dumps(redone, ensure_ascii=False))
+            except ValueError:
+                continue
+
+
+# ---------------------------------------------------------------------------------------------
+# Subject access export
+# ---------------------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
+def subject_access_data(db: Database, officer_id: int) -> dict[str, list[list[Any]]]:
+    """Every record held about one officer, as sheet name -> rows (first row the header)."""
+    from desktop.core.roster import FIELD_LABELS, FIELDS
+
+    with db.read() as s:
+        o = s.get(Officer, officer_id)
+        if o is None:
+            raise NotFoundError(f"No officer with id {officer_id}.")
+        details: list[list[Any]] = [["Field", "Value"]]
+        details += [[FIELD_LABELS.get(name, name), _text(getattr(o, name))] for name in FIELDS]
+        details += [
+            ["Anonymised", _text(o.anonymised)],
+            ["Record created", o.created_at],
+            ["Last changed", o.updated_at],
+            ["Last changed by", o.updated_by],
+        ]
+        ranks = [["Rank", "From", "Acting", "Note"]] + [
+            [r.rank, r.effective, _text(r.acting), r.note] for r in o.rank_changes
+        ]
+        statuses = [["Status", "From", "Leaving reason", "Note"]] + [
+            [c.status, c.effective, c.reason, c.note] for c in o.status_changes
+        ]
+        legacy = [["Spreadsheet column", "Value"]] + [[lf.name, lf.value] for lf in o.legacy_fields]
+        pathway = [["Pathway stage", "Achieved", "Assessor", "Note"]] + [
+            [name, a.achieved_on, a.assessor, a.note]
+            for a, name in s.execute(
+                select(StageAchieved, PathwayStage.name)
+                .join(PathwayStage, PathwayStage.id == StageAchieved.stage_id)
+                .where(StageAchieved.officer_id == officer_id)
+                .order_by(StageAchieved.achieved_on, PathwayStage.position)
+            )
+        ]
+        quals = [["Qualification", "Achieved", "Expires", "Note"]] + [
+            [name, q.achieved_on, q.expires_on, q.note]
+            for q, name in s.execute(
+                select(OfficerQualification, QualificationType.name)
+                .join(QualificationType, QualificationType.id == OfficerQualification.type_id)
+                .where(OfficerQualification.officer_id == officer_id)
+                .order_by(OfficerQualification.achieved_on)
+            )
+        ]
+        attachments = [
+            ["Unit", "Start", "End", "State", "Supervisor", "Override reason", "Overridden by", "Note"]
+        ] + [
+            [
+                name,
+                a.start_date,
+                a.end_date,
+                a.state,
+                a.supervisor,
+                a.override_reason,
+                a.overridden_by,
+                a.note,
+            ]
+            for a, name in s.execute(
+                select(Attachment, Unit.name)
+                .join(Unit, Unit.id == Attachment.unit_id)
+                .where(Attachment.officer_id == officer_id)
+                .order_by(Attachment.start_date)
+            )
+        ]
+        units = {uid: name for uid, name in s.execute(select(Unit.id, Unit.name))}
+        duties = [
+            ["Date", "Start", "End", "Hours", "Duty type", "Unit", "Monthly total", "Source", "Note"]
+        ] + [
+            [
+                d.date,
+                d.start_time.strftime("%H:%M") if d.start_time else None,
+                d.end_time.strftime("%H:%M") if d.end_time else None,
+                d.hours,
+                d.duty_type,
+                units.get(d.unit_id) if d.unit_id else None,
+                _text(d.is_monthly_total),
+                d.source,
+                d.note,
+            ]
+            for d in s.scalars(select(Duty).where(Duty.officer_id == officer_id).order_by(Duty.date, Duty.id))
+        ]
+        imports = [["File", "Sheet", "Row", "Outcome", "Imported", "Cells as read"]] + [
+            [
+                b.file_name,
+                b.sheet,
+                r.row_number,
+                r.outcome,
+                b.started_at,
+                json.dumps(r.original, ensure_ascii=False, default=str) if r.original else None,
+            ]
+            for r, b in s.execute(
+                select(ImportRow, ImportBatch)
+                .join(ImportBatch, ImportBatch.id == ImportRow.batch_id)
+                .where(ImportRow.officer_id == officer_id)
+                .order_by(ImportBatch.started_at, ImportRow.row_number)
+            )
+        ]
+        trail = [
+            ["When (UTC)", "Who", "Computer", "Record", "Action", "Field", "Old value", "New value", "Reason"]
+        ] + [
+            [e.at, e.user, e.machine, e.entity, e.action, e.field, e.old, e.new, e.reason]
+            for e in s.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.officer_id == officer_id)
+                .order_by(AuditEvent.at, AuditEvent.id)
+            )
+        ]
+        summary_name = o.display_name
+        collar = o.collar
+    cover: list[list[Any]] = [
+        ["Subject access export", ""],
+        ["Officer", f"{collar} {summary_name}"],
+        ["Made", dt.datetime.now().replace(microsecond=0)],
+        ["Made by", audit.current_user()],
+        [
+            "Sheets",
+            "Details, Rank history, Status history, Pathway, Qualifications, Attachments, Duties, "
+            "Legacy fields, Imports, Audit trail",
+        ],
+    ]
+    return {
+        "About this export": cover,
+        "Details": details,
+        "Rank history": ranks,
+        "Status history": statuses,
+        "Pathway": pathway,
+        "Qualifications": quals,
+        "Attachments": attachments,
+        "Duties": duties,
+        "Legacy fields": legacy,
+        "Imports": imports,
+        "Audit trail": trail,
+    }
+
+
+def subject_access_export(db: Database, officer_id: int, out: str | Path) -> Path:
+    """Write one officer's full record to the workbook ``out`` (replaced if it exists)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    from desktop.excel.safe import write_cell
+
+    sheets = subject_access_data(db, officer_id)
+    wb = Workbook()
+    wb.remove(wb.active)
+    bold = Font(bold=True)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        widths: dict[int, int] = {}
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row, start=1):
+                cell = write_cell(ws, r, c, value)
+                if isinstance(value, dt.datetime):
+                    cell.number_format = "dd/mm/yyyy hh:mm"
+                elif isinstance(value, dt.date):
+                    cell.number_format = "dd/mm/yyyy"
+                if r == 1:
+                    cell.font = bold
+                shown = len(str(value)) if value is not None else 0
+                widths[c] = min(60, max(widths.get(c, 8), shown + 2))
+        for c, width in widths.items():
+            ws.column_dimensions[get_column_letter(c)].width = width
+        if title != "About this export":
+            ws.freeze_panes = "A2"
+        if len(rows) == 1:
+            write_cell(ws, 2, 1, "None held.")
+    out = Path(out)
+    try:
+        wb.save(out)
+    except OSError as exc:
+        raise CipDeskError(
+            f"Cannot write {out}: {exc.strerror}. Choose another folder or close the file."
+        ) from exc
+    log.info("subject access export written for officer id %d", officer_id)
+    return out

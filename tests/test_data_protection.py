@@ -1,0 +1,288 @@
+"""Data protection: retention review, anonymisation (figures kept, personal data gone), subject access."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import select
+
+from desktop.core import data_protection as dp
+from desktop.core import importer, returns, roster, settings
+from desktop.core.models import AuditEvent, Duty, ImportRow, LegacyField, MonthLock, Officer
+
+TODAY = dt.date(2026, 6, 15)
+PERSONAL = (
+    "Featherstone",
+    "Siobhán",
+    "siobhan@example.org",
+    "07700 900123",
+    "12 Acacia Avenue",
+    "Tesco",
+    "knee",
+)
+
+
+@pytest.fixture(autouse=True)
+def _private_user_folders(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
+
+
+@pytest.fixture
+def folder(db, tmp_path) -> Path:
+    path = tmp_path / "backups"
+    settings.set_value(db, "backup_folder", str(path))
+    return path
+
+
+def _leaver(db, collar: str, left: dt.date, **extra) -> int:
+    data = {
+        "collar": collar,
+        "surname": "Featherstone",
+        "forenames": "Siobhán",
+        "email": "siobhan@example.org",
+        "phone": "07700 900123",
+        "address": "12 Acacia Avenue",
+        "employer": "Tesco",
+        "notes": "Bad knee",
+        "date_of_birth": dt.date(1980, 5, 1),
+        "joined": dt.date(2010, 1, 4),
+        "attested": dt.date(2010, 6, 1),
+        "team": "Response A",
+        "status": "left",
+        "left_date": left,
+        "leaving_reason": "resigned",
+        **extra,
+    }
+    oid = roster.create_officer(db, data)
+    roster.set_legacy_field(db, oid, "Next of kin", "Mary Featherstone 07700 900999")
+    return oid
+
+
+def _duties(db, oid: int, days: list[dt.date], hours: float = 5.0) -> None:
+    with db.session() as s:
+        for day in days:
+            s.add(
+                Duty(officer_id=oid, date=day, hours=hours, duty_type="patrol", note="took the knee to A&E")
+            )
+
+
+def test_retention_review_lists_leavers_past_the_period(db):
+    old = _leaver(db, "100", dt.date(2019, 6, 14))
+    _leaver(db, "101", dt.date(2020, 6, 16))  # left less than 6 years before TODAY
+    roster.create_officer(db, {"collar": "102", "surname": "Serving"})
+    rows = dp.retention_due(db, TODAY)
+    assert [(r.id, r.collar, r.left_date, r.due) for r in rows] == [
+        (old, "100", dt.date(2019, 6, 14), dt.date(2025, 6, 14))
+    ]
+    assert rows[0].name == "Featherstone, Siobhán" and rows[0].years_since_leaving(TODAY) == 7.0
+    settings.set_value(db, "retention_years", 2)
+    assert [r.collar for r in dp.retention_due(db, TODAY)] == ["100", "101"]
+    dp.anonymise(db, [old], make_backup=False)
+    assert [r.collar for r in dp.retention_due(db, TODAY)] == ["101"]
+
+
+def _without_names(figures):
+    """The return's figures with every personal name taken out (names are not figures)."""
+    if isinstance(figures, dict):
+        return {k: _without_names(v) for k, v in figures.items() if k != "name"}
+    if isinstance(figures, list):
+        return [_without_names(v) for v in figures]
+    return figures
+
+
+def test_anonymise_keeps_return_figures_and_removes_personal_data(db, folder):
+    leaver = _leaver(db, "100", dt.date(2019, 3, 31))
+    other = _leaver(db, "200", dt.date(2019, 3, 31), surname="Keepme", email="keep@example.org")
+    serving = roster.create_officer(db, {"collar": "300", "surname": "Active", "joined": dt.date(2015, 1, 1)})
+    days = [dt.date(2019, 1, 5), dt.date(2019, 1, 20), dt.date(2019, 2, 2), dt.date(2019, 3, 30)]
+    for oid in (leaver, other, serving):
+        _duties(db, oid, days)
+    returns.sign_off(db, "2019-02")
+    months = ("2019-01", "2019-02", "2019-03", "2019-04")
+    before = {m: returns.compute(db, m) for m in months}
+    assert any(o["collar"] == "100" for o in before["2019-03"]["officers"])
+
+    assert dp.anonymise(db, [leaver], reason="retention review 2026") == 1
+    after = {m: returns.compute(db, m) for m in months}
+    for m in months:
+        assert _without_names(after[m]) == _without_names(before[m]), m
+    row = next(o for o in after["2019-03"]["officers"] if o["collar"] == "100")
+    assert row["name"] == "Anonymised" and row["hours"] == 5.0
+
+    record = roster.get_officer(db, leaver)
+    assert record["surname"] == "Anonymised" and record["collar"] == "100"
+    for name in dp.PERSONAL_FIELDS:
+        assert record[name] is None, name
+    assert (record["joined"], record["left_date"], record["team"], record["status"]) == (
+        dt.date(2010, 1, 4),
+        dt.date(2019, 3, 31),
+        "Response A",
+        "left",
+    )
+    with db.read() as s:
+        o = s.get(Officer, leaver)
+        assert o.anonymised
+        assert not list(s.scalars(select(LegacyField).where(LegacyField.officer_id == leaver)))
+        assert all(n is None for n in s.scalars(select(Duty.note).where(Duty.officer_id == leaver)))
+        assert s.scalar(select(Duty.note).where(Duty.officer_id == other)) == "took the knee to A&E"
+        trail = [
+            dict(action=e.action, field=e.field, old=e.old, new=e.new, reason=e.reason, user=e.user)
+            for e in s.scalars(select(AuditEvent).where(AuditEvent.officer_id == leaver))
+        ]
+        lock_figures = s.scalar(select(MonthLock.figures).where(MonthLock.month == "2019-02"))
+        lock_events = list(s.scalars(select(AuditEvent.new).where(AuditEvent.entity == "month_locks")))
+    text = json.dumps([[e["old"], e["new"]] for e in trail], ensure_ascii=False)
+    for value in PERSONAL + ("Mary", "A&E"):
+        assert value not in text, value
+    marks = [e for e in trail if e["action"] == "anonymise"]
+    assert len(marks) == 1 and marks[0]["reason"] == "retention review 2026" and marks[0]["user"]
+    assert any(e["field"] == "surname" and e["new"] == "Anonymised" for e in trail)
+    create = next(e for e in trail if e["action"] == "create" and e["new"] and '"collar": "100"' in e["new"])
+    assert '"left_date": "2019-03-31"' in create["new"]  # figures stay readable in the trail
+    # the signed-off return keeps its figures; only the name went, there and in its audit snapshot
+    names = {o["collar"]: o["name"] for o in lock_figures["officers"]}
+    assert names["100"] == "Anonymised" and names["200"] == "Keepme, Siobhán"
+    assert _without_names(lock_figures) == _without_names(before["2019-02"])
+    assert lock_events and all("Featherstone, Siobhán" not in (new or "") for new in lock_events)
+    # the other leaver is untouched
+    assert roster.get_officer(db, other)["email"] == "keep@example.org"
+    # a backup was made first, and anonymising again does nothing
+    assert any("-before-anonymise-" in p.name for p in folder.iterdir())
+    assert dp.anonymise(db, [leaver], make_backup=False) == 0
+
+
+def test_anonymise_redacts_imported_rows(db, tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Collar No.", "Surname", "First Name(s)", "Date Joined", "Email", "Next of kin"])
+    ws.append(["4521", "Featherstone", "Siobhán", "04/01/2010", "siobhan@example.org", "Mary Featherstone"])
+    path = tmp_path / "roster.xlsx"
+    wb.save(path)
+    result = importer.run(db, path, backup=False)
+    assert result.plan.count("created") == 1
+    oid = roster.find_by_collar(db, "4521")
+    roster.record_leaving(db, oid, dt.date(2018, 1, 1), "resigned")
+    dp.anonymise(db, [oid], make_backup=False)
+    with db.read() as s:
+        rows = [
+            (r.original, r.changes) for r in s.scalars(select(ImportRow).where(ImportRow.officer_id == oid))
+        ]
+        trail = [[e.old, e.new] for e in s.scalars(select(AuditEvent).where(AuditEvent.officer_id == oid))]
+    assert rows and all(original is None for original, _ in rows)
+    text = json.dumps(trail, ensure_ascii=False) + json.dumps([c for _, c in rows], ensure_ascii=False)
+    for value in ("Featherstone", "Siobhán", "siobhan@example.org", "Mary"):
+        assert value not in text, value
+
+
+def test_subject_access_export_contents(db, tmp_path):
+    oid = _leaver(db, "4521", dt.date(2024, 1, 31), notes='=HYPERLINK("http://x")')
+    roster.update_officer(db, oid, {"phone": "01234 567890"}, reason="phoned in")
+    _duties(db, oid, [dt.date(2023, 5, 1), dt.date(2023, 5, 9)], hours=4.5)
+    roster.create_officer(db, {"collar": "999", "surname": "Someoneelse"})
+    out = dp.subject_access_export(db, oid, tmp_path / "sar.xlsx")
+    wb = load_workbook(out)
+    assert wb.sheetnames == [
+        "About this export",
+        "Details",
+        "Rank history",
+        "Status history",
+        "Pathway",
+        "Qualifications",
+        "Attachments",
+        "Duties",
+        "Legacy fields",
+        "Imports",
+        "Audit trail",
+    ]
+    details = {r[0]: r[1] for r in wb["Details"].iter_rows(min_row=2, values_only=True)}
+    assert details["Collar number"] == "4521" and details["Surname"] == "Featherstone"
+    assert details["Email"] == "siobhan@example.org" and details["Phone"] == "01234 567890"
+    assert details["Left"].date() == dt.date(2024, 1, 31)
+    notes_cell = next(c for c in wb["Details"]["A"] if c.value == "Notes").offset(column=1)
+    assert notes_cell.value == '=HYPERLINK("http://x")' and notes_cell.data_type == "s"
+    duties = list(wb["Duties"].iter_rows(min_row=2, values_only=True))
+    assert [(d[0].date(), d[3]) for d in duties] == [(dt.date(2023, 5, 1), 4.5), (dt.date(2023, 5, 9), 4.5)]
+    assert list(wb["Legacy fields"].iter_rows(min_row=2, values_only=True)) == [
+        ("Next of kin", "Mary Featherstone 07700 900999")
+    ]
+    statuses = [r[0] for r in wb["Status history"].iter_rows(min_row=2, values_only=True)]
+    assert statuses == ["left"]
+    trail = list(wb["Audit trail"].iter_rows(min_row=2, values_only=True))
+    assert any(r[5] == "phone" and r[7] == "01234 567890" and r[8] == "phoned in" for r in trail)
+    assert list(wb["Pathway"].iter_rows(min_row=2, values_only=True)) == [("None held.", None, None, None)]
+    assert "Someoneelse" not in json.dumps([list(ws.values) for ws in wb.worksheets], default=str)
+
+
+def test_retention_review_window(ctx, db, qtbot, monkeypatch):
+    from desktop.ui import data_protection as ui
+    from desktop.ui import dialogs
+
+    first = _leaver(db, "100", dt.date(2015, 1, 1))
+    _leaver(db, "101", dt.date(2016, 1, 1))
+    dialog = ui.RetentionReview(ctx, today=TODAY)
+    qtbot.addWidget(dialog)
+    assert dialog.model.rowCount() == 2 and not dialog.anonymise_button.isEnabled()
+    dialog.table.selectRow(0)
+    assert dialog.anonymise_button.isEnabled()
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "confirm", lambda _p, _t, text, **_k: asked.append(text) or True)
+    told: list[str] = []
+    monkeypatch.setattr(dialogs, "info", lambda _p, _t, text: told.append(text))
+    monkeypatch.setattr(dp, "anonymise", lambda d, ids, **k: _real_anonymise(d, ids, make_backup=False))
+    dialog.anonymise_selected()
+    qtbot.waitUntil(lambda: bool(told))
+    assert "100 Featherstone, Siobhán (left 01/01/2015)" in asked[0]
+    assert told == ["1 officer was anonymised."]
+    assert roster.get_officer(db, first)["surname"] == "Anonymised"
+    assert [r.collar for r in dialog.model.rows] == ["101"]
+
+
+_real_anonymise = dp.anonymise
+
+
+def test_retention_review_empty(ctx, qtbot):
+    from desktop.ui import data_protection as ui
+
+    dialog = ui.RetentionReview(ctx, today=TODAY)
+    qtbot.addWidget(dialog)
+    assert dialog.model.rowCount() == 0
+    assert "No leaver is past the 6-year retention period" in dialog.empty.label.text()
+
+
+def test_subject_access_window(ctx, db, qtbot, tmp_path, monkeypatch):
+    from desktop.ui import data_protection as ui
+    from desktop.ui import dialogs
+
+    oid = _leaver(db, "4521", dt.date(2024, 1, 31))
+    roster.create_officer(db, {"collar": "4522", "surname": "Other"})
+    chooser = ui.ChooseOfficer(ctx)
+    qtbot.addWidget(chooser)
+    chooser.edit.setText("4521")
+    assert chooser.officer_id == oid and chooser.ok.isEnabled()
+    chooser.edit.setText("452")
+    assert chooser.officer_id is None and "2 officers match" in chooser.feedback.text()
+    chooser.edit.setText("feath")
+    assert chooser.officer_id == oid
+    chooser.edit.setText("zzz")
+    assert chooser.officer_id is None and "No officer matches" in chooser.feedback.text()
+
+    monkeypatch.setattr(ui, "choose_officer", lambda _p, _c: oid)
+    suggested: list[str] = []
+    out = tmp_path / "export"
+
+    def save_file(_p, _t, name, _f):
+        suggested.append(name)
+        return str(out)
+
+    monkeypatch.setattr(dialogs, "save_file", save_file)
+    told: list[str] = []
+    monkeypatch.setattr(dialogs, "info", lambda _p, _t, text: told.append(text))
+    ui.subject_access_export(None, ctx)
+    qtbot.waitUntil(lambda: bool(told))
+    assert suggested[0].startswith("Subject access 4521 Featherstone ")
+    assert Path(str(out) + ".xlsx").exists() and "personal data" in told[0]
