@@ -281,9 +281,15 @@ class _Lookup:
             table = self.tables.setdefault(fld, {})
             for text, target in mapping.items():
                 table[norm(text)] = target
+        self._seen: dict[tuple[str, str], str | None] = {}
 
     def find(self, fld: str, text: str) -> str | None:
-        return self.tables[fld].get(norm(text))
+        key = (fld, text)
+        try:
+            return self._seen[key]
+        except KeyError:
+            found = self._seen[key] = self.tables[fld].get(norm(text))
+            return found
 
 
 _WHAT = {
@@ -722,29 +728,73 @@ def run(
             saved = str(where) if where else None
         with db.session(reason=f"import of {wb.name}") as s:
             the_plan = _decide(s, wb, sheet, header_row, mapping, value_map, progress, today)
+            # Only rejected and skipped rows keep their cells (for the rejects workbook); let the
+            # sheet go before writing to keep the peak memory down.
+            wb.forget()
+            for r in the_plan.rows:
+                if r.outcome not in ("rejected", "skipped"):
+                    r.original = ()
             batch_id = _write(s, the_plan, progress, today)
         return ImportResult(batch_id, the_plan, saved)
     finally:
         wb.close()
 
 
-def _officer_defaults(now: dt.datetime, user: str, batch_id: int) -> dict[str, Any]:
-    base: dict[str, Any] = dict.fromkeys(OFFICER_FIELDS)
-    base.update(
-        esp=False,
-        anonymised=False,
-        created_batch_id=batch_id,
-        created_at=now,
-        updated_at=now,
-        updated_by=user,
-        version=1,
-    )
-    return base
+class _Bulk:
+    """Bulk inserts: on SQLite straight to the driver's executemany with values already in SQLite's
+    storage format (SQLAlchemy's own: ISO dates, 'YYYY-MM-DD HH:MM:SS.ffffff' datetimes); on other
+    databases through Core ``insert()``. MEASURED.md: the driver is ~2.5x faster than Core."""
+
+    def __init__(self, conn: Any):
+        self.conn = conn
+        self.sqlite = conn.dialect.name == "sqlite"
+
+    def date(self, value: dt.date | None) -> Any:
+        if value is None or not self.sqlite:
+            return value
+        return value.isoformat()
+
+    def stamp(self, value: dt.datetime) -> Any:
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f") if self.sqlite else value
+
+    def json(self, value: Any) -> Any:
+        if value is None or not self.sqlite:
+            return value
+        return json.dumps(value)
+
+    def insert(self, model: Any, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        table = model.__table__
+        if self.sqlite:
+            names = ", ".join(f'"{c}"' for c in columns)
+            marks = ", ".join("?" * len(columns))
+            self.conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', rows)
+        else:
+            self.conn.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
+
+
+AUDIT_COLUMNS = (
+    "at",
+    "user",
+    "machine",
+    "entity",
+    "entity_id",
+    "officer_id",
+    "action",
+    "field",
+    "old",
+    "new",
+    "reason",
+    "batch_id",
+)
 
 
 def _write(s: Session, p: ImportPlan, progress: Progress | None, today: dt.date) -> int:
     conn = s.connection()
+    bulk = _Bulk(conn)
     now = utcnow()
+    now_v = bulk.stamp(now)
     user = audit.current_user()
     counts = p.counts
     batch = ImportBatch(
@@ -764,54 +814,67 @@ def _write(s: Session, p: ImportPlan, progress: Progress | None, today: dt.date)
         hours_entries=p.hours_entries,
     )
     s.add(batch)
-    s.flush()
+    s.flush()  # from here this transaction holds the database's write lock
     bid = batch.id
     reason = f"import of {p.file_name}"
     total = len(p.rows)
     report(progress, 0, total, "Saving officers")
+    events: list[dict[str, Any]] = []
 
     # -- new officers --------------------------------------------------------------------------
     created = [r for r in p.rows if r.outcome == "created"]
-    defaults = _officer_defaults(now, user, bid)
-    officer_rows = []
-    for r in created:
-        d = dict(defaults)
-        d.update(r.values)
-        officer_rows.append(d)
-    events: list[dict[str, Any]] = []
-    if officer_rows:
-        ids = conn.execute(
-            insert(Officer).returning(Officer.id, sort_by_parameter_order=True), officer_rows
-        ).scalars()
+    if created:
+        columns = (
+            *OFFICER_FIELDS,
+            "anonymised",
+            "created_batch_id",
+            "created_at",
+            "updated_at",
+            "updated_by",
+            "version",
+        )
+        date_idx = [OFFICER_FIELDS.index(f) for f in DATE_FIELDS]
+        esp_i = OFFICER_FIELDS.index("esp")
+        tail = (False, bid, now_v, now_v, user, 1)
+        values: list[tuple[Any, ...]] = []
+        for r in created:
+            v = r.values
+            row = [v.get(f) for f in OFFICER_FIELDS]
+            for i in date_idx:
+                if row[i] is not None:
+                    row[i] = bulk.date(row[i])
+            row[esp_i] = bool(row[esp_i])
+            values.append((*row, *tail))
+        if bulk.sqlite:
+            first_id = int(s.scalar(select(func.coalesce(func.max(Officer.id), 0))) or 0) + 1
+            ids = list(range(first_id, first_id + len(values)))
+            bulk.insert(Officer, ("id", *columns), [(i, *t) for i, t in zip(ids, values, strict=True)])
+            del values
+        else:
+            ids = list(
+                conn.execute(
+                    insert(Officer).returning(Officer.id, sort_by_parameter_order=True),
+                    [dict(zip(columns, t, strict=True)) for t in values],
+                ).scalars()
+            )
         for r, new_id in zip(created, ids, strict=True):
             r.officer_id = new_id
         report(progress, len(created) // 3, total, "Saving history")
-        history_rank, history_status = [], []
-        for r, d in zip(created, officer_rows, strict=True):
+        rank_rows, status_rows = [], []
+        for r in created:
             oid = r.officer_id
-            history_rank.append(
-                {"officer_id": oid, "rank": d["rank"], "effective": d["joined"], "created_at": now}
-            )
-            if d["status"] == "left" and d["joined"] and d["left_date"] and d["joined"] < d["left_date"]:
-                history_status.append(
-                    {
-                        "officer_id": oid,
-                        "status": "active",
-                        "effective": d["joined"],
-                        "reason": None,
-                        "created_at": now,
-                    }
-                )
-            history_status.append(
-                {
-                    "officer_id": oid,
-                    "status": d["status"],
-                    "effective": d["left_date"] if d["status"] == "left" else d["joined"],
-                    "reason": d["leaving_reason"] if d["status"] == "left" else None,
-                    "created_at": now,
-                }
-            )
-            snapshot = {k: _jsonable(v) for k, v in r.values.items() if v is not None}
+            v = r.values
+            joined = v.get("joined")
+            left = v.get("left_date")
+            status = v["status"]
+            rank_rows.append((oid, v["rank"], bulk.date(joined), False, now_v))
+            if status == "left" and joined and left and joined < left:
+                status_rows.append((oid, "active", bulk.date(joined), None, now_v))
+            if status == "left":
+                status_rows.append((oid, status, bulk.date(left), v.get("leaving_reason"), now_v))
+            else:
+                status_rows.append((oid, status, bulk.date(joined), None, now_v))
+            snapshot = {k: x for k, x in v.items() if x is not None}
             if r.legacy:
                 snapshot["legacy fields"] = r.legacy
             if r.hours:
@@ -821,26 +884,26 @@ def _write(s: Session, p: ImportPlan, progress: Progress | None, today: dt.date)
                     "officers",
                     oid,
                     "create",
-                    new=json.dumps(snapshot, ensure_ascii=False),
+                    new=json.dumps(snapshot, ensure_ascii=False, default=_jsonable),
                     officer_id=oid,
                     reason=reason,
                     batch_id=bid,
                     at=now,
                 )
             )
-        conn.execute(insert(RankChange), history_rank)
-        conn.execute(insert(StatusChange), history_status)
+        bulk.insert(RankChange, ("officer_id", "rank", "effective", "acting", "created_at"), rank_rows)
+        bulk.insert(StatusChange, ("officer_id", "status", "effective", "reason", "created_at"), status_rows)
 
     # -- existing officers -----------------------------------------------------------------------
     updated = [r for r in p.rows if r.outcome == "updated"]
     by_fields: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
-    rank_hist, status_hist = [], []
+    rank_hist: list[tuple[RowPlan, dict[str, Any]]] = []
+    status_hist: list[tuple[RowPlan, dict[str, Any]]] = []
     for r in updated:
         oid = r.officer_id
         fields = tuple(sorted(k for k in r.changes if ":" not in k))
         if fields:
-            params = {"b_id": oid, **{"b_" + f: r.changes[f][1] for f in fields}}
-            by_fields[fields].append(params)
+            by_fields[fields].append({"b_id": oid, **{"b_" + f: r.changes[f][1] for f in fields}})
         for key, (old, new) in r.changes.items():
             entity = (
                 "officers" if ":" not in key else ("legacy_fields" if key.startswith("legacy:") else "duties")
@@ -850,7 +913,7 @@ def _write(s: Session, p: ImportPlan, progress: Progress | None, today: dt.date)
                     entity,
                     oid if entity == "officers" else None,
                     "update" if old is not None else "create",
-                    field=key if ":" in key else key,
+                    field=key,
                     old=old,
                     new=new,
                     officer_id=oid,
@@ -892,85 +955,73 @@ def _write(s: Session, p: ImportPlan, progress: Progress | None, today: dt.date)
         (RankChange, rank_hist, "_rank_change"),
         (StatusChange, status_hist, "_status_change"),
     ):
-        if pairs:
-            ids = conn.execute(
-                insert(table).returning(table.id, sort_by_parameter_order=True), [d for _, d in pairs]
-            ).scalars()
-            for (r, _), hid in zip(pairs, ids, strict=True):
-                r.changes[key] = [None, hid]
+        for r, d in pairs:  # few: one per changed rank or status
+            hid = conn.execute(insert(table).returning(table.id), d).scalar_one()
+            r.changes[key] = [None, hid]
 
     # -- legacy fields ---------------------------------------------------------------------------
     report(progress, total // 2, total, "Saving legacy fields and hours")
-    legacy_new: list[dict[str, Any]] = []
+    legacy_new: list[tuple[Any, ...]] = []
     legacy_upd: list[dict[str, Any]] = []
     for r in created:
         for name, value in r.legacy.items():
-            legacy_new.append({"officer_id": r.officer_id, "name": name, "value": value})
+            legacy_new.append((r.officer_id, name, value))
     for r in updated:
         for key, (old, new) in r.changes.items():
             if key.startswith("legacy:"):
-                row = {"officer_id": r.officer_id, "name": key[7:], "value": new}
-                (legacy_new if old is None else legacy_upd).append(row)
-    if legacy_new:
-        conn.execute(insert(LegacyField), legacy_new)
+                if old is None:
+                    legacy_new.append((r.officer_id, key[7:], new))
+                else:
+                    legacy_upd.append({"b_oid": r.officer_id, "b_name": key[7:], "b_value": new})
+    bulk.insert(LegacyField, ("officer_id", "name", "value"), legacy_new)
     if legacy_upd:
         conn.execute(
             update(LegacyField)
             .where(LegacyField.officer_id == bindparam("b_oid"), LegacyField.name == bindparam("b_name"))
             .values(value=bindparam("b_value")),
-            [{"b_oid": d["officer_id"], "b_name": d["name"], "b_value": d["value"]} for d in legacy_upd],
+            legacy_upd,
         )
 
     # -- hours ---------------------------------------------------------------------------------
     firsts: dict[str, dt.date] = {}
-
-    def first_of(month: str) -> dt.date:
-        day = firsts.get(month)
-        if day is None:
-            day = firsts[month] = dt.date(int(month[:4]), int(month[5:]), 1)
-        return day
-
-    duty_new: list[dict[str, Any]] = []
+    firsts_v: dict[str, Any] = {}
+    for month in {c.month for c in p.columns if c.month}:
+        firsts[month] = dt.date(int(month[:4]), int(month[5:]), 1)
+        firsts_v[month] = bulk.date(firsts[month])
+    duty_new: list[tuple[Any, ...]] = []
     duty_upd: list[dict[str, Any]] = []
+    const = (DUTY_TYPE, True, "import", bid, now_v, 1)
     for r in created:
         oid = r.officer_id
         for month, h in r.hours.items():
-            duty_new.append(
-                {
-                    "officer_id": oid,
-                    "date": first_of(month),
-                    "hours": h,
-                    "duty_type": DUTY_TYPE,
-                    "is_monthly_total": True,
-                    "source": "import",
-                    "import_batch_id": bid,
-                    "created_at": now,
-                    "version": 1,
-                }
-            )
+            duty_new.append((oid, firsts_v[month], h, *const))
     for r in updated:
         for key, (old, new) in r.changes.items():
             if not key.startswith("hours:"):
                 continue
             month = key[6:]
             if old is None:
-                duty_new.append(
-                    {
-                        "officer_id": r.officer_id,
-                        "date": first_of(month),
-                        "hours": new,
-                        "duty_type": DUTY_TYPE,
-                        "is_monthly_total": True,
-                        "source": "import",
-                        "import_batch_id": bid,
-                        "created_at": now,
-                        "version": 1,
-                    }
-                )
+                duty_new.append((r.officer_id, firsts_v[month], new, *const))
             else:
-                duty_upd.append({"b_oid": r.officer_id, "b_date": first_of(month), "b_hours": new})
-    if duty_new:
-        conn.execute(insert(Duty), duty_new)
+                duty_upd.append({"b_oid": r.officer_id, "b_date": firsts[month], "b_hours": new})
+    report(progress, total * 6 // 10, total, f"Saving {len(duty_new):,} hours entries")
+    duty_new.sort(key=lambda t: (t[1], t[0]))  # index order (date, officer): appends, not page splits
+    bulk.insert(
+        Duty,
+        (
+            "officer_id",
+            "date",
+            "hours",
+            "duty_type",
+            "is_monthly_total",
+            "source",
+            "import_batch_id",
+            "created_at",
+            "version",
+        ),
+        duty_new,
+    )
+    del duty_new
     if duty_upd:
         conn.execute(
             update(Duty)
@@ -988,22 +1039,29 @@ def _write(s: Session, p: ImportPlan, progress: Progress | None, today: dt.date)
     import_rows = []
     for r in p.rows:
         keep_original = r.outcome in ("rejected", "skipped")
+        changes = {k: [_jsonable(o), _jsonable(n)] for k, (o, n) in r.changes.items()} if r.changes else None
         import_rows.append(
-            {
-                "batch_id": bid,
-                "row_number": r.row_number,
-                "outcome": r.outcome,
-                "officer_id": r.officer_id if r.outcome != "rejected" else None,
-                "collar": r.collar,
-                "reasons": r.reasons or None,
-                "changes": {k: [_jsonable(o), _jsonable(n)] for k, (o, n) in r.changes.items()} or None,
-                "original": [_jsonable(v) for v in r.original] if keep_original else None,
-            }
+            (
+                bid,
+                r.row_number,
+                r.outcome,
+                r.officer_id if r.outcome != "rejected" else None,
+                r.collar,
+                bulk.json(r.reasons or None),
+                bulk.json(changes),
+                bulk.json([_jsonable(v) for v in r.original]) if keep_original else None,
+            )
         )
-    if import_rows:
-        conn.execute(insert(ImportRow), import_rows)
-    if events:
-        conn.execute(insert(AuditEvent), events)
+    bulk.insert(
+        ImportRow,
+        ("batch_id", "row_number", "outcome", "officer_id", "collar", "reasons", "changes", "original"),
+        import_rows,
+    )
+    bulk.insert(
+        AuditEvent,
+        AUDIT_COLUMNS,
+        [tuple(now_v if c == "at" else e[c] for c in AUDIT_COLUMNS) for e in events],
+    )
     batch.finished_at = utcnow()
     s.flush()
     report(progress, total, total, "Saved")

@@ -42,6 +42,7 @@ class Workbook:
     sheet_names: list[str]
     _book: Any = None
     _csv_rows: list[Row] | None = None
+    _file: Any = None
     _cache: dict[str, list[Row]] = field(default_factory=dict)
 
     @property
@@ -80,6 +81,9 @@ class Workbook:
             except Exception:  # already closed
                 pass
             self._book = None
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
 
 def sha256_of(path: str | Path) -> str:
@@ -167,16 +171,19 @@ def _open_calamine(path: Path, kind: str, encrypted: bool) -> Workbook:
     if encrypted:
         raise FileRefused(locked)
     try:
-        with path.open("rb") as fh:
-            book = pc.CalamineWorkbook.from_filelike(io.BytesIO(fh.read()))
+        fh = path.open("rb")
+        book = pc.CalamineWorkbook.from_filelike(fh)
     except pc.PasswordError as exc:
+        fh.close()
         raise FileRefused(locked) from exc
     except (pc.ZipError, pc.XmlError) as exc:
+        fh.close()
         raise FileRefused(
             f"{name} is damaged or incomplete, so it cannot be read. Open it in Excel and save it "
             "again, or ask for a fresh copy."
         ) from exc
     except Exception as exc:  # calamine: "Cannot detect file format" and friends
+        fh.close()
         text = str(exc).lower()
         if "password" in text or "encrypt" in text:
             raise FileRefused(locked) from exc
@@ -188,8 +195,9 @@ def _open_calamine(path: Path, kind: str, encrypted: bool) -> Workbook:
     if kind == "xlsx":
         kind = "ods" if path.suffix.lower() == ".ods" else "xlsx"
     if not names:
+        fh.close()
         raise FileRefused(f"{name} has no sheets: there is nothing to import.")
-    return Workbook(path=path, kind=kind, sheet_names=names, _book=book)
+    return Workbook(path=path, kind=kind, sheet_names=names, _book=book, _file=fh)
 
 
 def decode_text(data: bytes) -> str:
