@@ -310,3 +310,31 @@ def test_event_duty_for_ticked_officers(db, tab, qtbot):
     assert [d.duty_type for d in hours.day_duties(db, a, D(2026, 5, 9))] == ["event"]
     assert [d.hours for d in hours.day_duties(db, b, D(2026, 5, 9))] == [5]
     dlg.reject()
+
+
+def test_officer_duties_page(db, ctx, qtbot, monkeypatch):
+    from desktop.ui.officer_duties_page import OfficerDutiesPage
+
+    a = officer(db, "1001", "Ahmed")
+    page = OfficerDutiesPage(ctx, a)
+    qtbot.addWidget(page)
+    assert page.stack.currentWidget() is page.empty and "No duties recorded" in page.empty.label.text()
+    today = dt.date.today()
+    last_month = today.replace(day=1) - dt.timedelta(days=1)
+    hours.add_duty(db, {"officer_id": a, "date": today, "hours": 3})
+    hours.add_duty(db, {"officer_id": a, "date": last_month, "start_time": "22:00", "end_time": "06:00"})
+    hours.add_duty(db, {"officer_id": a, "date": last_month, "hours": 2, "duty_type": "admin"})
+    hours.add_duty(db, {"officer_id": a, "date": today.replace(year=today.year - 2), "hours": 5})
+    page.refresh()
+    assert page.tree.topLevelItemCount() == 2  # two months of the last 12
+    newest, older = page.tree.topLevelItem(0), page.tree.topLevelItem(1)
+    assert newest.text(2) == "3" and older.text(2) == "10" and older.text(1) == "2 duties"
+    assert "13 hours in the last 12 months" in page.summary.text()
+    page.period.setCurrentIndex(1)  # all duties
+    assert page.tree.topLevelItemCount() == 3
+    page.tree.setCurrentItem(page.tree.topLevelItem(1).child(0))
+    rec = page.current()
+    assert rec is not None
+    monkeypatch.setattr(dialogs, "confirm", lambda *a, **k: True)
+    page.delete()
+    assert len(page.records) == 3

@@ -1,0 +1,194 @@
+"""The Duties page of the officer dialog: one officer's duties by month, with add, edit and delete."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core import hours, roster
+from desktop.core.domain import month_bounds
+from desktop.core.errors import NotFoundError
+from desktop.ui.context import AppContext
+from desktop.ui.hours_tab import DutyDialog, _date_text, delete_duty_asking
+from desktop.ui.widgets import EmptyState
+
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+class OfficerDutiesPage(QWidget):
+    """Duties of the last 12 months (or all), grouped by month with subtotals.
+
+    Insert adds, Enter edits, Delete removes (a signed-off month asks for a reason)."""
+
+    def __init__(self, ctx: AppContext, officer_id: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.officer_id = officer_id
+        self.records: list[hours.DutyRecord] = []
+        self.label = ""
+        layout = QVBoxLayout(self)
+
+        top = QHBoxLayout()
+        self.summary = QLabel()
+        top.addWidget(self.summary, 1)
+        self.period = QComboBox()
+        self.period.addItem("Last 12 months", 12)
+        self.period.addItem("All duties", 0)
+        self.period.setToolTip("Which duties to list")
+        top.addWidget(self.period)
+        layout.addLayout(top)
+
+        self.stack = QStackedWidget()
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Date", "Time", "Hours", "Type", "Note"])
+        self.tree.setColumnWidth(0, 170)
+        self.tree.setColumnWidth(1, 150)
+        self.tree.setColumnWidth(2, 60)
+        self.tree.setColumnWidth(3, 200)
+        self.tree.setUniformRowHeights(True)
+        self.tree.itemActivated.connect(lambda *_: self.edit())
+        self.tree.currentItemChanged.connect(lambda *_: self._update_buttons())
+        self.stack.addWidget(self.tree)
+        self.empty = EmptyState("", "Add duty…")
+        self.stack.addWidget(self.empty)
+        layout.addWidget(self.stack, 1)
+
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton("&Add duty…")
+        self.edit_button = QPushButton("&Edit…")
+        self.delete_button = QPushButton("&Delete")
+        for b in (self.add_button, self.edit_button, self.delete_button):
+            b.setAutoDefault(False)
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+
+        self.add_button.clicked.connect(self.add)
+        self.edit_button.clicked.connect(self.edit)
+        self.delete_button.clicked.connect(self.delete)
+        assert self.empty.button is not None
+        self.empty.button.clicked.connect(self.add)
+        self.period.currentIndexChanged.connect(lambda _i: self.refresh())
+        QShortcut(QKeySequence(Qt.Key.Key_Insert), self, activated=self.add).setContext(
+            Qt.ShortcutContext.WidgetWithChildrenShortcut
+        )
+        QShortcut(QKeySequence.StandardKey.Delete, self.tree, activated=self.delete).setContext(
+            Qt.ShortcutContext.WidgetShortcut
+        )
+        self.refresh()
+
+    def _range(self) -> tuple[dt.date, dt.date]:
+        today = dt.date.today()
+        months = self.period.currentData()
+        last = dt.date(2999, 12, 31)
+        if not months:
+            return dt.date(1900, 1, 1), last
+        first = hours.month_key(today)
+        return month_bounds(hours.shift_month(first, -(months - 1)))[0], last
+
+    def refresh(self) -> None:
+        first, last = self._range()
+        try:
+            self.records = hours.list_duties(self.ctx.db, self.officer_id, first, last)
+        except NotFoundError:
+            self.records = []
+        try:
+            values = roster.get_officer(self.ctx.db, self.officer_id).values
+            name = f"{values['surname']}, {values['forenames']}" if values["forenames"] else values["surname"]
+            self.label = f"{name} ({values['collar']})"
+        except NotFoundError:
+            self.label = ""
+        self.tree.clear()
+        bold = QFont()
+        bold.setBold(True)
+        months: dict[str, list[hours.DutyRecord]] = {}
+        for rec in self.records:
+            months.setdefault(hours.month_key(rec.date), []).append(rec)
+        locked = hours.locked_months(self.ctx.db)
+        for i, month in enumerate(sorted(months, reverse=True)):
+            recs = months[month]
+            total = sum(r.hours for r in recs)
+            title = hours.month_label(month) + ("  (signed off)" if month in locked else "")
+            n = len(recs)
+            parent = QTreeWidgetItem(
+                [title, f"{n} dut{'y' if n == 1 else 'ies'}", hours.format_hours(total), "", ""]
+            )
+            for col in range(3):
+                parent.setFont(col, bold)
+            parent.setTextAlignment(2, RIGHT)
+            parent.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            for rec in sorted(recs, key=lambda r: (r.date, r.start_time or dt.time(0), r.id), reverse=True):
+                child = QTreeWidgetItem(
+                    [
+                        _date_text(rec.date) if not rec.is_monthly_total else "whole month",
+                        rec.times_text or "hours only",
+                        hours.format_hours(rec.hours),
+                        rec.type_text,
+                        rec.note or "",
+                    ]
+                )
+                child.setTextAlignment(2, RIGHT)
+                child.setData(0, Qt.ItemDataRole.UserRole, rec.id)
+                parent.addChild(child)
+            self.tree.addTopLevelItem(parent)
+            parent.setExpanded(i < 3)
+        period = "the last 12 months" if self.period.currentData() else "all time"
+        total = sum(r.hours for r in self.records)
+        this_month = sum(
+            r.hours for r in self.records if hours.month_key(r.date) == hours.month_key(dt.date.today())
+        )
+        if self.records:
+            self.summary.setText(
+                f"{hours.format_hours(total)} hours in {period} · {hours.format_hours(this_month) or '0'} this month"
+            )
+            self.stack.setCurrentWidget(self.tree)
+        else:
+            self.summary.setText("")
+            self.empty.set_text(f"No duties recorded in {period}. Add one with Add duty… (Insert).")
+            self.stack.setCurrentWidget(self.empty)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        has = self.current() is not None
+        self.edit_button.setEnabled(has)
+        self.delete_button.setEnabled(has)
+
+    def current(self) -> hours.DutyRecord | None:
+        item = self.tree.currentItem()
+        if item is None:
+            return None
+        duty_id = item.data(0, Qt.ItemDataRole.UserRole)
+        return next((r for r in self.records if r.id == duty_id), None)
+
+    def add(self) -> None:
+        dlg = DutyDialog(
+            self.ctx, self.officer_id, day=dt.date.today(), officer_label=self.label, parent=self
+        )
+        if dlg.exec():
+            self.refresh()
+
+    def edit(self) -> None:
+        rec = self.current()
+        if rec is None:
+            return
+        dlg = DutyDialog(self.ctx, self.officer_id, record=rec, officer_label=self.label, parent=self)
+        if dlg.exec():
+            self.refresh()
+
+    def delete(self) -> None:
+        rec = self.current()
+        if rec is not None and delete_duty_asking(self, self.ctx, rec):
+            self.refresh()
