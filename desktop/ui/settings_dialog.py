@@ -277,11 +277,12 @@ class StagesPage(QWidget):
 
     def _fill_pathways(self) -> None:
         in_use = pathway.in_use_key(self.ctx.db)
+        keep = self.pathway.currentData() or in_use
         self.pathway.blockSignals(True)
         self.pathway.clear()
         for key, name in pathway.list_pathways(self.ctx.db):
             self.pathway.addItem(f"{name} (in use)" if key == in_use else name, key)
-        self.pathway.setCurrentIndex(max(0, self.pathway.findData(in_use)))
+        self.pathway.setCurrentIndex(max(0, self.pathway.findData(keep)))
         self.pathway.blockSignals(False)
 
     def refresh(self, select_id: int | None = None) -> None:
@@ -665,8 +666,7 @@ class SettingsDialog(QDialog):
         ctx.changed.connect(self._on_changed)
 
     def _on_changed(self, what: str) -> None:
-        if what == "settings" and not self.general.is_dirty():
-            self.general.refresh()
+        if what == "settings":  # e.g. the pathway in use changed: mark it "(in use)" on the stages page
             self.stages._fill_pathways()
             self.stages.refresh()
 
