@@ -1153,7 +1153,15 @@ def undo_check(s: Session, batch: ImportBatch) -> str | None:
         .where(
             AuditEvent.officer_id.in_(touched),
             AuditEvent.at >= batch.started_at,
-            or_(AuditEvent.batch_id.is_(None), AuditEvent.batch_id != batch.id),
+            or_(
+                AuditEvent.batch_id.is_(None),
+                and_(
+                    AuditEvent.batch_id != batch.id,
+                    AuditEvent.batch_id.not_in(
+                        select(ImportBatch.id).where(ImportBatch.undone_at.is_not(None))
+                    ),
+                ),
+            ),
         )
         .order_by(AuditEvent.at.desc())
         .limit(1)

@@ -170,26 +170,22 @@ def _open_calamine(path: Path, kind: str, encrypted: bool) -> Workbook:
     )
     if encrypted:
         raise FileRefused(locked)
+    fh = path.open("rb")
     try:
-        fh = path.open("rb")
         book = pc.CalamineWorkbook.from_filelike(fh)
-    except pc.PasswordError as exc:
+    except Exception as exc:  # zip/xml errors, "Cannot detect file format" and friends
         fh.close()
-        raise FileRefused(locked) from exc
-    except (pc.ZipError, pc.XmlError) as exc:
-        fh.close()
+        text = str(exc).lower()
+        if isinstance(exc, pc.PasswordError) or "password" in text or "encrypt" in text:
+            raise FileRefused(locked) from exc
+        if kind == "xls":
+            raise FileRefused(
+                f"{name} is not a spreadsheet CiP Desk can read: it is an Office file but not an Excel "
+                "workbook, or it is damaged. Open it in Excel and save it as .xlsx."
+            ) from exc
         raise FileRefused(
             f"{name} is damaged or incomplete, so it cannot be read. Open it in Excel and save it "
             "again, or ask for a fresh copy."
-        ) from exc
-    except Exception as exc:  # calamine: "Cannot detect file format" and friends
-        fh.close()
-        text = str(exc).lower()
-        if "password" in text or "encrypt" in text:
-            raise FileRefused(locked) from exc
-        raise FileRefused(
-            f"{name} is not a spreadsheet CiP Desk can read (it may be damaged). Open it in Excel "
-            "and save it as .xlsx."
         ) from exc
     names = list(book.sheet_names)
     if kind == "xlsx":
