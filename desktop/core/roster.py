@@ -86,6 +86,7 @@ class OfficerRow:
     independent_patrol: dt.date | None
     left_date: dt.date | None
     hours_last_month: float = 0.0
+    preferred_name: str | None = None
 
     @property
     def name(self) -> str:
@@ -182,6 +183,11 @@ def validate(s: Session, values: dict[str, Any], *, officer_id: int | None = Non
         errors["independent_patrol"] = "Independent patrol before joining: check both dates."
     if left and joined and left < joined:
         errors["left_date"] = "Left before joining: check both dates."
+    dob = values.get("date_of_birth")
+    if dob and dob > dt.date.today():
+        errors["date_of_birth"] = "Date of birth is in the future."
+    elif dob and joined and dob >= joined:
+        errors["date_of_birth"] = "Date of birth is on or after the joining date: check both dates."
     if status == "left":
         if not left:
             errors["left_date"] = "A leaver needs a leaving date."
@@ -193,6 +199,25 @@ def validate(s: Session, values: dict[str, Any], *, officer_id: int | None = Non
     if email and not _EMAIL.match(email):
         errors["email"] = f"{email!r} does not look like an email address."
     return errors
+
+
+def check_officer(db: Database, data: dict[str, Any], *, officer_id: int | None = None) -> dict[str, str]:
+    """Every problem saving ``data`` would meet (field -> reason), without saving anything.
+
+    For an existing officer ``data`` holds the changed fields only; the rest are taken as stored."""
+    values = _clean(data)
+    with db.read() as s:
+        if officer_id is not None:
+            o = s.get(Officer, officer_id)
+            if o is None:
+                raise NotFoundError(f"No officer with id {officer_id}.")
+            merged = {name: getattr(o, name) for name in FIELDS}
+            merged.update(values)
+            values = merged
+        else:
+            values["rank"] = values.get("rank") or "SC"
+            values["status"] = values.get("status") or "active"
+        return validate(s, values, officer_id=officer_id)
 
 
 def _record(o: Officer) -> OfficerRecord:
@@ -265,14 +290,34 @@ def update_officer(
                 raise NotFoundError(f"No officer with id {officer_id}.")
             if version is not None and o.version != version:
                 raise ConflictError(_conflict_text(o))
+            if o.status == "left" and changes.get("status", "left") != "left" and "left_date" not in changes:
+                # Rejoining: the old leaving date and reason stay in the status history and audit log.
+                changes["left_date"] = None
+                changes.setdefault("leaving_reason", None)
             merged = {name: getattr(o, name) for name in FIELDS}
             merged.update(changes)
             errors = validate(s, merged, officer_id=officer_id)
+            when = effective or dt.date.today()
+            if merged["rank"] != o.rank and "rank" not in errors:
+                latest = max((r.effective for r in o.rank_changes if r.effective), default=None)
+                if latest and when < latest:
+                    errors["effective"] = (
+                        f"The new rank cannot take effect before {latest:%d/%m/%Y}, "
+                        "when the current rank was recorded."
+                    )
+            if merged["status"] != o.status and merged["status"] != "left" and "status" not in errors:
+                latest = max((c.effective for c in o.status_changes if c.effective), default=None)
+                if latest and when < latest:
+                    errors["effective"] = (
+                        f"The new status cannot take effect before {latest:%d/%m/%Y}, "
+                        "when the current status was recorded."
+                    )
             if errors:
                 raise ValidationError(errors)
-            when = effective or dt.date.today()
             if merged["rank"] != o.rank:
-                o.rank_changes.append(RankChange(rank=merged["rank"], effective=when, acting=acting))
+                o.rank_changes.append(
+                    RankChange(rank=merged["rank"], effective=when, acting=acting, note=reason)
+                )
             if merged["status"] != o.status:
                 status_when = merged["left_date"] if merged["status"] == "left" else when
                 o.status_changes.append(
@@ -280,6 +325,7 @@ def update_officer(
                         status=merged["status"],
                         effective=status_when,
                         reason=merged["leaving_reason"] if merged["status"] == "left" else None,
+                        note=reason,
                     )
                 )
             for name, value in changes.items():
@@ -296,8 +342,13 @@ def update_officer(
         raise ConflictError(text) from exc
 
 
+def local_time(at: dt.datetime) -> dt.datetime:
+    """A stored (naive UTC) timestamp as the computer's local time, for showing to a user."""
+    return at.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
+
+
 def _conflict_text(o: Officer) -> str:
-    when = o.updated_at.strftime("%d/%m/%Y %H:%M") if o.updated_at else "an unknown time"
+    when = local_time(o.updated_at).strftime("%d/%m/%Y %H:%M") if o.updated_at else "an unknown time"
     return (
         f"{o.collar} {o.display_name} was changed by {o.updated_by or 'another user'} at {when} "
         "since you opened it. Reload to see their changes, then make yours again."
@@ -370,9 +421,12 @@ def list_officers(db: Database, *, hours_month: str | None = None) -> list[Offic
                 Officer.attested,
                 Officer.independent_patrol,
                 Officer.left_date,
+                Officer.preferred_name,
             ).order_by(Officer.surname, Officer.forenames)
         ).all()
-    return [OfficerRow(**row._asdict(), hours_last_month=hours.get(row.id, 0.0)) for row in rows]
+    # Positional construction: the select lists OfficerRow's fields in order (hours, preferred name last).
+    make: Any = OfficerRow
+    return [make(*row[:12], hours.get(row[0], 0.0), row[12]) for row in rows]
 
 
 def distinct_values(db: Database, column: str) -> list[str]:
