@@ -1,0 +1,106 @@
+"""The import wizard driven through every page to the summary, and the history window's Undo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from desktop.core import importer, roster
+from desktop.ui import dialogs, tasks
+from desktop.ui.import_wizard import ImportWizard, PreviewModel, row_details, run_import_wizard
+from tests.helpers_import import messy_rows, use_tmp_backups, write_encrypted, write_xlsx
+
+
+@pytest.fixture
+def wctx(ctx, tmp_path: Path):
+    use_tmp_backups(ctx.db, tmp_path / "backups")
+    return ctx
+
+
+def settle(qtbot, wizard: ImportWizard) -> None:
+    tasks.wait_for_all()
+    qtbot.waitUntil(lambda: not wizard.busy, timeout=10_000)
+
+
+def test_wizard_through_to_the_summary(qtbot, wctx, tmp_path: Path, monkeypatch) -> None:
+    path = write_xlsx(tmp_path / "messy.xlsx", messy_rows())
+    notified: list[str] = []
+    wctx.changed.connect(notified.append)
+    wizard = run_import_wizard(None, wctx, str(path))
+    assert wizard is not None
+    qtbot.addWidget(wizard)
+    settle(qtbot, wizard)
+    # Page 1: the sheet and the detected header row.
+    assert wizard.sheet_combo.currentText() == "Roster"
+    assert wizard.header_spin.value() == 4
+    assert "row 4" in wizard.file_hint.text()
+    wizard.go_next()
+    settle(qtbot, wizard)
+    # Page 2: columns.
+    assert wizard.stack.currentIndex() == 1
+    targets = [c.currentData() for c in wizard.column_combos]
+    assert targets[:3] == ["collar", "surname", "forenames"] and targets[10] == "legacy"
+    assert targets[11] == "month:2026-04"
+    wizard.column_combos[10].setCurrentIndex(wizard.column_combos[10].findData("ignore"))  # Shoe size
+    wizard.go_next()
+    settle(qtbot, wizard)
+    # Page 3: the unknown rank.
+    assert wizard.stack.currentIndex() == 2
+    fld, text, combo = wizard.value_combos[0]
+    assert (fld, text) == ("rank", "Special Bobby")
+    combo.setCurrentIndex(combo.findData("SC"))
+    wizard.go_next()
+    settle(qtbot, wizard)
+    # Page 4: preview; row 9 is still rejected for its date and hours, not its rank.
+    assert wizard.stack.currentIndex() == 3
+    model = wizard.preview_model
+    assert model.rowCount() == 10
+    row9 = next(r for r in model.rows if r.row_number == 9)
+    assert "rank" not in row_details(row9).lower()
+    assert "there is no 31 February 2020" in row_details(row9)
+    wizard.filter_combo.setCurrentIndex(wizard.filter_combo.findData("rejected"))
+    assert model.rowCount() == 5
+    wizard.go_next()  # Import
+    settle(qtbot, wizard)
+    # Page 5: summary.
+    assert wizard.stack.currentIndex() == 4
+    assert "3</b> new officers" in wizard.summary_label.text()
+    assert "all" in notified
+    assert roster.find_by_collar(wctx.db, "4521") is not None
+    oid = roster.find_by_collar(wctx.db, "4521")
+    assert roster.get_officer(wctx.db, oid).legacy_fields == []  # Shoe size ignored
+    # The mapping is remembered for a file with the same headings.
+    remembered = importer.remembered_mapping(wctx.db, messy_rows()[3])
+    assert remembered is not None and remembered[10] == "ignore"
+    saved = tmp_path / "rejects.xlsx"
+    monkeypatch.setattr(dialogs, "save_file", lambda *a, **k: str(saved))
+    said: list[str] = []
+    monkeypatch.setattr(dialogs, "info", lambda parent, title, text: said.append(text))
+    wizard.save_rejects_btn.click()
+    assert saved.exists() and "5 rejected rows saved" in said[0]
+    assert wizard.next_btn.text() == "&Close"
+
+
+def test_wizard_shows_a_refused_file_in_plain_words(qtbot, wctx, tmp_path: Path) -> None:
+    wizard = run_import_wizard(None, wctx, str(write_encrypted(tmp_path / "locked.xlsx")))
+    qtbot.addWidget(wizard)
+    settle(qtbot, wizard)
+    assert "password-protected" in wizard.error.text()
+    wizard.go_next()
+    assert "Choose a file" in wizard.error.text()
+
+
+def test_preview_model_handles_many_rows(qapp) -> None:
+    rows = [importer.RowPlan(i + 2, "created", str(i), f"Name {i}") for i in range(20_000)]
+    model = PreviewModel()
+    model.set_rows(rows)
+    assert model.rowCount() == 20_000
+    assert model.data(model.index(19_999, 3)) == "Name 19999"
+    model.set_rows(rows, "rejected")
+    assert model.rowCount() == 0
+
+
+def test_file_menu_without_a_path_asks_for_one(qtbot, wctx, monkeypatch) -> None:
+    monkeypatch.setattr(dialogs, "open_file", lambda *a, **k: None)
+    assert run_import_wizard(None, wctx) is None
