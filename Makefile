@@ -30,5 +30,14 @@ test: lint
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m tests.bench
 
+# One-folder build with PyInstaller (build.spec), then the built program checks itself offscreen.
+package: $(STAMP)
+	$(PY) -m pip install --quiet -e ".[test,package,postgres]"
+	@name=$$($(PY) -c "import tomllib; print(tomllib.load(open('pyproject.toml', 'rb'))['project']['name'])"); \
+	start=$$(date +%s); \
+	$(PY) -m PyInstaller --noconfirm --log-level WARN build.spec || exit 1; \
+	echo "Built dist/$$name in $$(( $$(date +%s) - start )) s; folder size $$(du -sh dist/$$name | cut -f1)"; \
+	QT_QPA_PLATFORM=offscreen dist/$$name/$$name --self-test
+
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache
