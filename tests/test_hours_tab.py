@@ -48,6 +48,7 @@ def test_empty_state_without_officers(tab):
     assert tab.stack.currentWidget() is tab.empty
     assert "No officers yet" in tab.empty.label.text()
     assert "Import roster" in tab.empty.label.text()
+    assert not tab.enter_button.isEnabled() and tab.open_entry() is None
 
 
 def test_grid_model_content(db, qtbot):
@@ -176,6 +177,7 @@ def test_keyboard_entry_twice_without_mouse(db, ctx, tab, qtbot):
 
 def test_entry_type_by_first_letter_and_reasons_in_red(db, tab, qtbot):
     officer(db, "1001", "Ahmed")
+    tab.reload()  # the main window does this when officers change
     dlg = tab.open_entry()
     qtbot.waitExposed(dlg)
     dlg.activateWindow()
@@ -291,6 +293,7 @@ def test_event_duty_for_ticked_officers(db, tab, qtbot):
     a = officer(db, "1001", "Ahmed")
     b = officer(db, "1002", "Brown")
     officer(db, "1003", "Late", joined=D(2026, 6, 1), attested=None)
+    tab.reload()
     dlg = tab.open_event()
     qtbot.waitExposed(dlg)
     dlg.activateWindow()

@@ -807,13 +807,14 @@ def month_grid(db: Database, month: str, team: str | None = None) -> MonthGrid:
     n_days = last.day
     minimum = float(settings.get(db, "minimum_hours") or 16)
     with db.read() as s:
-        per_day = s.execute(
+        c = s.connection()  # Core rows: no ORM row processing for thousands of aggregate rows
+        per_day = c.execute(
             select(Duty.date, Duty.officer_id, func.sum(Duty.hours))
             .where(Duty.date >= first, Duty.date <= last)
             .group_by(Duty.date, Duty.officer_id)
         ).all()
         monthly = dict(
-            s.execute(
+            c.execute(
                 select(Duty.officer_id, func.sum(Duty.hours))
                 .where(Duty.date == first, Duty.is_monthly_total.is_(True))
                 .group_by(Duty.officer_id)
@@ -835,7 +836,7 @@ def month_grid(db: Database, month: str, team: str | None = None) -> MonthGrid:
         # recorded, as the return reads legacy rosters), not left by its first day.
         officers = [
             o
-            for o in s.execute(
+            for o in c.execute(
                 select(*columns).where(
                     or_(Officer.joined.is_(None), Officer.joined <= last),
                     or_(Officer.left_date.is_(None), Officer.left_date > first),
@@ -845,9 +846,9 @@ def month_grid(db: Database, month: str, team: str | None = None) -> MonthGrid:
         ]
         extra = with_hours - {o.id for o in officers}
         if extra:  # hours recorded outside service: show them rather than hide them
-            officers += s.execute(select(*columns).where(Officer.id.in_(extra))).all()
+            officers += c.execute(select(*columns).where(Officer.id.in_(extra))).all()
         changes: dict[int, list[tuple[dt.date | None, str]]] = {}
-        for oid, effective, status in s.execute(
+        for oid, effective, status in c.execute(
             select(StatusChange.officer_id, StatusChange.effective, StatusChange.status).order_by(
                 StatusChange.officer_id,
                 StatusChange.effective.is_not(None),
@@ -858,7 +859,7 @@ def month_grid(db: Database, month: str, team: str | None = None) -> MonthGrid:
             changes.setdefault(oid, []).append((effective, status))
         attest_stage = {
             oid: day
-            for oid, day in s.execute(
+            for oid, day in c.execute(
                 select(StageAchieved.officer_id, func.min(StageAchieved.achieved_on))
                 .join(PathwayStage, PathwayStage.id == StageAchieved.stage_id)
                 .where(PathwayStage.is_attestation.is_(True))

@@ -1150,16 +1150,16 @@ class DayDutiesDialog(QDialog):
         self.day = day
         self.officer_label = officer_label
         self.setWindowTitle(f"{officer_label}: {_date_text(day)}")
-        self.resize(560, 300)
+        self.resize(680, 300)
         layout = QVBoxLayout(self)
         self.heading = QLabel()
         layout.addWidget(self.heading)
         self.list = QTreeWidget()
         self.list.setRootIsDecorated(False)
         self.list.setHeaderLabels(["Time", "Hours", "Type", "Note"])
-        self.list.setColumnWidth(0, 150)
+        self.list.setColumnWidth(0, 190)
         self.list.setColumnWidth(1, 60)
-        self.list.setColumnWidth(2, 170)
+        self.list.setColumnWidth(2, 190)
         self.list.itemActivated.connect(lambda *_: self.edit())
         layout.addWidget(self.list, 1)
         self.empty = QLabel("No duties on this day. Press Add (or Insert) to record one.")
@@ -1357,6 +1357,7 @@ class EventDutyDialog(QDialog):
         right.addWidget(self.error)
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)
+        self.result_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         right.addWidget(self.result_label, 1)
         buttons = QDialogButtonBox()
@@ -1441,11 +1442,16 @@ class EventDutyDialog(QDialog):
             return
         # Keep the refused ones ticked so the user sees who is left; list why.
         self.model.set_ticked({r.officer_id for r in result.refused})
-        lines = [f"Saved {len(result.saved)} dut{'y' if len(result.saved) == 1 else 'ies'}."]
-        lines.append(f"Not saved for {len(result.refused)} (still ticked):")
-        lines += [f"• {r.text}" for r in result.refused]
-        self.result_label.setStyleSheet(ERROR_STYLE)
-        self.result_label.setText("\n".join(lines))
+        from html import escape
+
+        n = len(result.saved)
+        saved = f"Saved {n} dut{'y' if n == 1 else 'ies'}." if n else "Nothing saved."
+        refused = "".join(f"<li>{escape(r.text)}</li>" for r in result.refused)
+        self.result_label.setStyleSheet("")
+        self.result_label.setText(
+            f"<p style='color:#1b5e20'>{saved}</p><p style='color:#b00020'>Not saved for "
+            f"{len(result.refused)} (still ticked):</p><ul style='color:#b00020; margin-left:-20px'>{refused}</ul>"
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1661,6 +1667,9 @@ class HoursTab(QWidget):
             self._show_empty(f"No officer of {label} matches {what}.", "Clear search and team")
             return
         self.stack.setCurrentWidget(self.view)
+        self.hint.show()
+        self.enter_button.setEnabled(True)
+        self.event_button.setEnabled(True)
         counts = self.model.counts()
         total = sum(r.total for r in self.model.rows)
         n = len(self.model.rows)
@@ -1675,6 +1684,10 @@ class HoursTab(QWidget):
 
     def _show_empty(self, text: str, button: str | None) -> None:
         self.summary.setText(f"<b>{hours.month_label(self.month)}</b>")
+        self.hint.hide()
+        has_officers = self.model.grid.officers_in_database > 0
+        self.enter_button.setEnabled(has_officers)
+        self.event_button.setEnabled(has_officers)
         self.empty.set_text(text)
         if self.empty.button is not None:
             self.empty.button.setText(button or "Enter duties…")
@@ -1698,7 +1711,9 @@ class HoursTab(QWidget):
         today = dt.date.today()
         return today if hours.month_key(today) == self.month else self.model.grid.first
 
-    def open_entry(self) -> DutyEntryDialog:
+    def open_entry(self) -> DutyEntryDialog | None:
+        if not self.enter_button.isEnabled():  # no officers yet
+            return None
         dlg = DutyEntryDialog(self.ctx, default_date=self._default_date(), parent=self)
         dlg.finished.connect(lambda _r: self._remember(dlg.form.base_date))
         dlg.open()

@@ -55,7 +55,7 @@ class OfficerDutiesPage(QWidget):
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Date", "Time", "Hours", "Type", "Note"])
         self.tree.setColumnWidth(0, 170)
-        self.tree.setColumnWidth(1, 150)
+        self.tree.setColumnWidth(1, 190)
         self.tree.setColumnWidth(2, 60)
         self.tree.setColumnWidth(3, 200)
         self.tree.setUniformRowHeights(True)
