@@ -104,3 +104,49 @@ def test_preview_model_handles_many_rows(qapp) -> None:
 def test_file_menu_without_a_path_asks_for_one(qtbot, wctx, monkeypatch) -> None:
     monkeypatch.setattr(dialogs, "open_file", lambda *a, **k: None)
     assert run_import_wizard(None, wctx) is None
+
+
+def test_history_lists_batches_and_undoes_with_confirmation(qtbot, wctx, tmp_path: Path, monkeypatch) -> None:
+    from desktop.ui.import_history import show_import_history
+
+    header = ["Collar", "Surname", "Rank"]
+    first = importer.run(wctx.db, write_xlsx(tmp_path / "a.xlsx", [header, ["1", "A", "SC"]])).batch_id
+    importer.run(wctx.db, write_xlsx(tmp_path / "b.xlsx", [header, ["1", "A", "Spec Sgt"], ["2", "B", "SC"]]))
+    dialog = show_import_history(None, wctx)
+    qtbot.addWidget(dialog)
+    assert dialog.model.rowCount() == 2
+    assert dialog.model.data(dialog.model.index(0, 2)) == "b.xlsx"
+    dialog.view.selectRow(1)  # the older import: a later one changed the same officer
+    assert not dialog.undo_btn.isEnabled()
+    assert "Undo import" in dialog.reason.text() and "first" in dialog.reason.text()
+    dialog.view.selectRow(0)
+    assert dialog.undo_btn.isEnabled()
+    monkeypatch.setattr(dialogs, "confirm", lambda *a, **k: True)
+    dialog.undo_btn.click()
+    tasks.wait_for_all()
+    qtbot.waitUntil(lambda: dialog.model.rows and dialog.model.rows[0].undone, timeout=10_000)
+    assert roster.find_by_collar(wctx.db, "2") is None
+    assert importer.can_undo(wctx.db, first) is None
+
+
+def test_history_empty_state(qtbot, wctx) -> None:
+    from desktop.ui.import_history import show_import_history
+
+    dialog = show_import_history(None, wctx)
+    qtbot.addWidget(dialog)
+    assert dialog.stack.currentWidget() is dialog.empty
+
+
+def test_export_roster_from_the_menu(qtbot, wctx, tmp_path: Path, monkeypatch) -> None:
+    from desktop.ui.exports import export_roster
+
+    importer.run(wctx.db, write_xlsx(tmp_path / "m.xlsx", messy_rows()))
+    out = tmp_path / "out"
+    monkeypatch.setattr(dialogs, "save_file", lambda *a, **k: str(out))
+    said: list[str] = []
+    monkeypatch.setattr(dialogs, "info", lambda parent, title, text: said.append(text))
+    export_roster(None, wctx)
+    tasks.wait_for_all()
+    qtbot.waitUntil(lambda: bool(said), timeout=10_000)
+    assert said == [f"3 officers exported to {out}.xlsx."]
+    assert (tmp_path / "out.xlsx").exists()

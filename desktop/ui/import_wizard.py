@@ -85,7 +85,8 @@ def row_details(row: importer.RowPlan) -> str:
         parts = []
         for r in row.reasons:
             if r["column"]:
-                value = f" {r['value']!r}" if r["value"] else ""
+                shown = r["value"] and r["value"] not in r["why"]
+                value = f" {r['value']!r}" if shown else ""
                 parts.append(f"{r['column']}{value}: {r['why']}")
             else:
                 parts.append(r["why"].capitalize())
@@ -97,8 +98,10 @@ def row_details(row: importer.RowPlan) -> str:
             if not k.startswith("_")
         )
     if row.outcome == "created":
-        extra = f", {len(row.hours)} months of hours" if row.hours else ""
-        legacy = f", {len(row.legacy)} other fields kept" if row.legacy else ""
+        m = len(row.hours)
+        extra = f", {m} month{'s' if m != 1 else ''} of hours" if m else ""
+        n = len(row.legacy)
+        legacy = f", {n} other field{'s' if n != 1 else ''} kept" if n else ""
         return f"New officer{extra}{legacy}"
     return "Already up to date"
 
@@ -319,6 +322,7 @@ class ImportWizard(QDialog):
             ["Column", "Heading in the file", "First values", "Imports as"]
         )
         self.columns_table.verticalHeader().hide()
+        self.columns_table.verticalHeader().setDefaultSectionSize(30)
         self.columns_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         hh = self.columns_table.horizontalHeader()
         hh.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
@@ -340,6 +344,7 @@ class ImportWizard(QDialog):
         self.values_table = QTableWidget(0, 4)
         self.values_table.setHorizontalHeaderLabels(["Column", "Value in the file", "Rows", "Import as"])
         self.values_table.verticalHeader().hide()
+        self.values_table.verticalHeader().setDefaultSectionSize(30)
         self.values_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         hh = self.values_table.horizontalHeader()
         hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -376,6 +381,12 @@ class ImportWizard(QDialog):
         for col, width in enumerate((50, 95, 90, 200)):
             self.preview_view.setColumnWidth(col, width)
         lay.addWidget(self.preview_view, 1)
+        self.detail_label = QLabel("Select a row to read everything about it here.")
+        self.detail_label.setWordWrap(True)
+        self.detail_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail_label.setStyleSheet("padding: 4px; border: 1px solid #ccc; background: #fafafa;")
+        lay.addWidget(self.detail_label)
+        self.preview_view.selectionModel().currentRowChanged.connect(self._show_detail)
         self.previous_label = QLabel()
         self.previous_label.setWordWrap(True)
         self.previous_label.setStyleSheet("color: #8a5a00;")
@@ -612,7 +623,6 @@ class ImportWizard(QDialog):
             combo.setCurrentIndex(max(0, combo.findData(col.target)))
             self.columns_table.setCellWidget(i, 3, combo)
             self.column_combos.append(combo)
-        self.columns_table.resizeRowsToContents()
 
     def current_mapping(self) -> dict[int, str]:
         assert self.plan is not None
@@ -688,6 +698,13 @@ class ImportWizard(QDialog):
         else:
             self.previous_label.setText("")
         self.next_btn.setEnabled(c["created"] + c["updated"] > 0 or True)
+
+    def _show_detail(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid() or current.row() >= len(self.preview_model.rows):
+            return
+        row = self.preview_model.rows[current.row()]
+        text = self.preview_model.details(current.row()).replace("; ", "\n")
+        self.detail_label.setText(f"Row {row.row_number} — {OUTCOME_LABEL[row.outcome]}\n{text}")
 
     def _filter(self) -> None:
         if self.plan is not None:
