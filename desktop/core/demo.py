@@ -80,8 +80,17 @@ _SURNAMES = (
     "Mensah", "O'Brien", "O'Neill", "O'Connor", "O'Sullivan", "D'Souza", "McDonald", "MacLeod",
     "Smith-Jones", "Ashworth-Clarke", "Price-Evans", "Owen-Jones", "Brooke-Taylor", "Núñez", "Müller",
     "Gómez", "Brontë", "Ó Súilleabháin", "Van der Berg", "de Souza", "Le Roux", "ap Rhys", "Øster",
+    "Fletcher", "Barker", "Holmes", "Knight", "Lloyd", "Butler", "Russell", "Barnes", "Dixon", "Hunt",
+    "Mason", "Stevens", "Palmer", "Fisher", "Webb", "Rogers", "Gray", "Mills", "Dawson", "Pearce",
+    "Chapman", "Hudson", "Ross", "Walsh", "Reid", "Lowe", "Hart", "Gill", "Fox", "Sharma", "Chaudhry",
+    "Iqbal", "Rahman", "Mahmood", "Nguyen", "Chen", "Wong", "Osei", "Boateng", "Kamara", "Wiśniewski",
+    "Kovács", "Papadopoulos", "Rossi", "Fernández", "Doherty", "Quinn", "Byrne", "Gallagher", "Fraser",
+    "Sutherland", "Pritchard", "Jenkins", "Vaughan", "Llewellyn", "Bevan", "Powell", "Rees", "Howells",
+    "O'Donnell", "O'Shea", "D'Arcy", "Fitzgerald", "McCarthy", "MacKenzie", "Hamilton-Smith",
+    "Wade-Brown", "Lewis-Grant", "Taylor-Reid", "Bell-Hughes",
 )  # fmt: skip
-_MIDDLE = ("James", "Alexander", "Louise", "Marie", "John", "Rose", "Edward", "Jane", "Lee", "Ann")
+_MIDDLE_F = ("Louise", "Marie", "Rose", "Jane", "Ann", "Elizabeth", "Grace", "Mair")
+_MIDDLE_M = ("James", "Alexander", "John", "Edward", "Lee", "David", "Rhodri", "Patrick")
 _PREFERRED = {
     "Christopher": "Chris", "Robert": "Rob", "Michael": "Mike", "Anthony": "Tony", "Edward": "Ed",
     "Katherine": "Kate", "Elizabeth": "Liz", "Victoria": "Vicky", "Jennifer": "Jen", "Samantha": "Sam",
@@ -301,7 +310,7 @@ class _Force:
         first = rng.choice(_FORENAMES_F if female else _FORENAMES_M)
         forenames = first
         if rng.random() < 0.25:
-            forenames = f"{first} {rng.choice(_MIDDLE)}"
+            forenames = f"{first} {rng.choice(_MIDDLE_F if female else _MIDDLE_M)}"
         preferred = _PREFERRED.get(first) if rng.random() < 0.5 else None
         surname = rng.choice(_SURNAMES)
         age_days = int((18 + 37 * rng.random() ** 1.6) * 365.25)
@@ -446,6 +455,7 @@ class _Force:
             return
         rng = self.rng
         cutoff = self.cutoff(p)
+        shared: dict[int, list[dt.date]] = {}  # safety courses taken together on one training day
         for qt in self.qual_types:
             if qt.category == "driving":
                 continue
@@ -455,19 +465,26 @@ class _Force:
                     p.quals.append((qt.id, when, None))
                 continue
             # Renewed yearly (or per validity) since training; the latest renewal ages uniformly, so
-            # about one in ten has lapsed and one in seven expires within 60 days.
+            # a few have lapsed and about one in six expires within 60 days. Most take the safety
+            # courses on the same training day.
             if qt.category != "safety" and rng.random() > 0.1:
                 continue
-            first = p.joined + _days(rng, 30, 100)
-            if first > cutoff:
-                continue
-            period = int(qt.validity_months * 30.4)
-            latest = max(first, cutoff - _days(rng, 0, period + period // 9))
-            dates = [latest]
-            day = latest - _days(rng, period - 20, period + 15)
-            while day > first:
-                dates.append(day)
-                day -= _days(rng, period - 20, period + 15)
+            together = qt.category == "safety" and rng.random() < 0.8
+            if together and qt.validity_months in shared:
+                dates = shared[qt.validity_months]
+            else:
+                first = p.joined + _days(rng, 30, 100)
+                if first > cutoff:
+                    continue
+                period = int(qt.validity_months * 30.4)
+                latest = max(first, cutoff - _days(rng, 0, period + period // 16))
+                dates = [latest]
+                day = latest - _days(rng, period - 20, period + 15)
+                while day > first:
+                    dates.append(day)
+                    day -= _days(rng, period - 20, period + 15)
+                if together:
+                    shared[qt.validity_months] = dates
             for when in reversed(dates):
                 p.quals.append((qt.id, when, add_months(when, qt.validity_months)))
         # Driving: a grade held by some attested officers, each grade on top of the one below.
