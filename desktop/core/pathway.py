@@ -57,6 +57,8 @@ class PathwayInfo:
     name: str
     stages: list[Stage]
 
+    _requires: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
+
     def by_code(self, code: str) -> Stage | None:
         return next((st for st in self.stages if st.code == code), None)
 
@@ -73,6 +75,9 @@ class PathwayInfo:
 
     def requires(self, code: str) -> set[str]:
         """Every stage code ``code`` depends on, directly or through other stages."""
+        cached = self._requires.get(code)
+        if cached is not None:
+            return set(cached)
         out: set[str] = set()
         stack = [code]
         while stack:
@@ -81,6 +86,7 @@ class PathwayInfo:
                 if p not in out:
                     out.add(p)
                     stack.append(p)
+        self._requires[code] = frozenset(out)
         return out
 
 

@@ -15,6 +15,26 @@ from desktop.core.errors import NotFoundError, ValidationError
 from desktop.core.models import Officer, OfficerQualification, QualificationType, Unit, UnitRequirement
 
 
+def _latest_ids(s: Session) -> set[int]:
+    """Ids of the records that are each officer's latest of their type (a later achieved date, or
+    the same date with a higher id, supersedes a record). Reduced in Python over the small
+    (officer, type, date, id) tuples: a NOT EXISTS or GROUP BY join took 5 s on SQLite with 6,000
+    records because its planner walks the type index."""
+    best: dict[tuple[int, int], tuple[dt.date, int]] = {}
+    for officer_id, type_id, achieved, rid in s.execute(
+        select(
+            OfficerQualification.officer_id,
+            OfficerQualification.type_id,
+            OfficerQualification.achieved_on,
+            OfficerQualification.id,
+        )
+    ):
+        key = (officer_id, type_id)
+        if key not in best or (achieved, rid) > best[key]:
+            best[key] = (achieved, rid)
+    return {rid for _achieved, rid in best.values()}
+
+
 def officer_flags(db: Database, on: dt.date | None = None) -> dict[int, str]:
     """Per officer: "expired" if any current qualification has expired on ``on`` (default today),
     else "expiring" if one expires within the warning window (setting, default 60 days).
@@ -24,28 +44,15 @@ def officer_flags(db: Database, on: dt.date | None = None) -> dict[int, str]:
     on = on or dt.date.today()
     window = int(settings.get(db, "expiry_warning_days") or 60)
     with db.read() as s:
-        latest = (
-            select(
-                OfficerQualification.officer_id,
-                OfficerQualification.type_id,
-                func.max(OfficerQualification.achieved_on).label("achieved"),
-            )
-            .group_by(OfficerQualification.officer_id, OfficerQualification.type_id)
-            .subquery()
-        )
+        latest = _latest_ids(s)
         rows = s.execute(
-            select(OfficerQualification.officer_id, OfficerQualification.expires_on)
-            .join(
-                latest,
-                (OfficerQualification.officer_id == latest.c.officer_id)
-                & (OfficerQualification.type_id == latest.c.type_id)
-                & (OfficerQualification.achieved_on == latest.c.achieved),
-            )
-            .where(OfficerQualification.expires_on.is_not(None))
+            select(
+                OfficerQualification.id, OfficerQualification.officer_id, OfficerQualification.expires_on
+            ).where(OfficerQualification.expires_on.is_not(None))
         )
         flags: dict[int, str] = {}
-        for officer_id, expires in rows:
-            if expires is None:
+        for rid, officer_id, expires in rows:
+            if expires is None or rid not in latest:
                 continue
             if expires < on:
                 flags[officer_id] = "expired"
@@ -421,17 +428,10 @@ def expiring(
     window = warning_days(db) if window is None else window
     horizon = on + dt.timedelta(days=window)
     with db.read() as s:
-        latest = (
-            select(
-                OfficerQualification.officer_id,
-                OfficerQualification.type_id,
-                func.max(OfficerQualification.achieved_on).label("achieved"),
-            )
-            .group_by(OfficerQualification.officer_id, OfficerQualification.type_id)
-            .subquery()
-        )
+        latest = _latest_ids(s)
         q = (
             select(
+                OfficerQualification.id,
                 Officer.id,
                 Officer.collar,
                 Officer.surname,
@@ -441,23 +441,21 @@ def expiring(
                 OfficerQualification.achieved_on,
                 OfficerQualification.expires_on,
             )
-            .join(
-                latest,
-                (OfficerQualification.officer_id == latest.c.officer_id)
-                & (OfficerQualification.type_id == latest.c.type_id)
-                & (OfficerQualification.achieved_on == latest.c.achieved),
-            )
+            .select_from(OfficerQualification)
             .join(Officer, Officer.id == OfficerQualification.officer_id)
             .join(QualificationType, QualificationType.id == OfficerQualification.type_id)
-            .where(OfficerQualification.expires_on.is_not(None), OfficerQualification.expires_on <= horizon)
+            .where(
+                OfficerQualification.expires_on.is_not(None),
+                OfficerQualification.expires_on <= horizon,
+            )
             .order_by(OfficerQualification.expires_on, Officer.surname, Officer.collar)
         )
         if not include_leavers:
             q = q.where(Officer.status != "left")
         rows = s.execute(q).all()
     out = []
-    for oid, collar, surname, forenames, team, type_name, achieved, expires in rows:
-        if expires is None:
+    for rid, oid, collar, surname, forenames, team, type_name, achieved, expires in rows:
+        if expires is None or rid not in latest:
             continue
         out.append(
             ExpiringRow(
