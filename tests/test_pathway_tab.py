@@ -288,3 +288,14 @@ def test_expiring_report_filters_and_exports(ctx, qtbot, monkeypatch, tmp_path):
     assert [r.name for r in dlg.model.rows] == ["Alpha"]
     dlg.search.setText("nobody")
     assert dlg.stack.currentWidget() is dlg.empty and not dlg.export_button.isEnabled()
+
+
+def test_enter_in_the_page_form_records_instead_of_closing_the_officer_dialog(ctx, qtbot):
+    from desktop.ui.officer_pathway_page import OfficerPathwayPage
+
+    oid = officer(ctx.db, "1", "Alpha")
+    page = OfficerPathwayPage(ctx, oid)
+    qtbot.addWidget(page)
+    page.date.setDate(QDate(2024, 1, 10))
+    qtbot.keyClick(page.note, Qt.Key.Key_Return)
+    assert [e.stage_code for e in pathway.officer_progress(ctx.db, oid).entries] == ["application"]

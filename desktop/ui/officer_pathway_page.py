@@ -7,12 +7,14 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QDate,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -48,6 +50,24 @@ def _date_edit(value: Any = None) -> QDateEdit:
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("dd/MM/yyyy")
     return edit
+
+
+class EnterRuns(QObject):
+    """Enter in a page's form runs the page's action instead of the officer dialog's Save button."""
+
+    def __init__(self, action: Any, parent: QObject):
+        super().__init__(parent)
+        self.action = action
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self.action()
+            return True
+        return False
 
 
 class StagesModel(QAbstractTableModel):
@@ -274,6 +294,9 @@ class OfficerPathwayPage(QWidget):
         buttons.addWidget(self.done, 1)
         buttons.addWidget(self.record_button)
         form.addRow(buttons)
+        self.enter = EnterRuns(self.record, self)
+        for w in (self.stage, self.date, self.assessor, self.note):
+            w.installEventFilter(self.enter)
         self.stage.currentIndexChanged.connect(lambda _i: self.error.hide())
         self.date.dateChanged.connect(lambda _d: self.error.hide())
         layout.addWidget(box)

@@ -27,6 +27,7 @@ from desktop.core.domain import add_months
 from desktop.core.errors import CipDeskError, ValidationError
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
+from desktop.ui.officer_pathway_page import EnterRuns
 
 ERROR_STYLE = "color: #b3261e;"
 OK_STYLE = "color: #1e7b34;"
@@ -169,6 +170,9 @@ class OfficerQualificationsPage(QWidget):
         row.addWidget(self.record_button)
         form.addRow(row)
         layout.addWidget(box)
+        self.enter = EnterRuns(self.record, self)
+        for w in (self.type, self.date, self.note):
+            w.installEventFilter(self.enter)
         self.type.currentIndexChanged.connect(self._form_changed)
         self.date.dateChanged.connect(self._form_changed)
         self.current.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
@@ -213,7 +217,10 @@ class OfficerQualificationsPage(QWidget):
         self.type.clear()
         for t in self.types:
             self.type.addItem(f"{t.name}  ({t.validity_text.lower()})", t.id)
-        self.type.setCurrentIndex(max(0, self.type.findData(chosen)) if chosen is not None else 0)
+        if chosen is None:  # first time: offer the first type the officer does not hold yet
+            held = {r.type_id for r in self.records}
+            chosen = next((t.id for t in self.types if t.id not in held), None)
+        self.type.setCurrentIndex(max(0, self.type.findData(chosen)))
         self.type.blockSignals(False)
         self.record_button.setEnabled(bool(self.types))
         if keep_type is not None:
