@@ -57,6 +57,12 @@ _AMBER = QBrush(QColor("#9a6700"))
 _RED_BG = QBrush(QColor("#fde7e6"))
 _AMBER_BG = QBrush(QColor("#fff4d6"))
 _GREY = QBrush(QColor("#7a7a7a"))
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_USED_ROLES = frozenset((_DISPLAY, _ALIGN, _FOREGROUND, _BACKGROUND, _TOOLTIP))
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
@@ -65,6 +71,8 @@ def fold(text: str | None) -> str:
     """Lower case without accents, for searching (``Siân`` matches ``sian``)."""
     if not text:
         return ""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
@@ -79,9 +87,14 @@ def format_hours(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+_PARTS = re.compile(r"\d+|\D+")
+
+
 def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
     """``SC2`` before ``SC10``; numbers before letters within a part."""
-    parts = re.findall(r"\d+|\D+", text.upper())
+    if text.isdigit():
+        return ((0, int(text), ""),)
+    parts = _PARTS.findall(text.upper())
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
 
 
@@ -100,6 +113,8 @@ class RosterTableModel(QAbstractTableModel):
         self._rank_pos: dict[str, int] = {}
         self._haystack: list[str] = []
         self._collar_folded: list[str] = []
+        self._collar_keys: list[tuple[tuple[int, int, str], ...]] = []
+        self._name_keys: list[tuple[str, str, str]] = []
         self._order: list[int] = []  # indexes into _all, sorted
         self._rows: list[int] = []  # indexes into _all, sorted and filtered
         self.sort_column = 1
@@ -129,6 +144,8 @@ class RosterTableModel(QAbstractTableModel):
             for r in self._all
         ]
         self._collar_folded = [fold(r.collar) for r in self._all]
+        self._collar_keys = []  # computed on the first sort by collar number
+        self._name_keys = [(fold(r.surname), fold(r.forenames), r.collar) for r in self._all]
         self._resort()
         self._refilter()
         self.endResetModel()
@@ -254,10 +271,21 @@ class RosterTableModel(QAbstractTableModel):
 
     def _resort(self) -> None:
         key = COLUMN_KEYS[self.sort_column]
-        values = [self._sort_value(key, r) for r in self._all]
+        if key == "name":
+            values: list[Any] = self._name_keys
+        elif key == "collar":
+            if len(self._collar_keys) != len(self._all):
+                self._collar_keys = [natural_key(r.collar) for r in self._all]
+            values = [k or None for k in self._collar_keys]
+        else:
+            values = [self._sort_value(key, r) for r in self._all]
         filled = [i for i, v in enumerate(values) if v is not None]
         blanks = [i for i, v in enumerate(values) if v is None]
+        # Ties in name order (then collar), whatever the direction.
+        names = self._name_keys
+        filled.sort(key=names.__getitem__)
         filled.sort(key=values.__getitem__, reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+        blanks.sort(key=names.__getitem__)
         self._order = filled + blanks
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -310,39 +338,41 @@ class RosterTableModel(QAbstractTableModel):
             return FLAG_LABELS.get(self._flags.get(r.id, ""), "")
         raise KeyError(key)
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY):
+        role = int(role)
+        if role not in _USED_ROLES or not index.isValid():
             return None
-        row, col = index.row(), index.column()
+        row = index.row()
         if not (0 <= row < len(self._rows)):
             return None
-        key = COLUMNS[col].key
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.display(row, key)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
+        col = index.column()
+        if role == _DISPLAY:
+            return self.display(row, COLUMNS[col].key)
+        if role == _ALIGN:
             return _RIGHT if COLUMNS[col].numeric else _LEFT
-        if role == Qt.ItemDataRole.ForegroundRole:
+        r = self._all[self._rows[row]]
+        key = COLUMNS[col].key
+        if role == _FOREGROUND:
             if key == "quals":
-                flag = self._flags.get(self.officer(row).id)
+                flag = self._flags.get(r.id)
                 if flag:
                     return _RED if flag == "expired" else _AMBER
-            if self.officer(row).status == "left":
+            if r.status == "left":
                 return _GREY
             return None
-        if role == Qt.ItemDataRole.BackgroundRole and key == "quals":
-            flag = self._flags.get(self.officer(row).id)
-            if flag:
-                return _RED_BG if flag == "expired" else _AMBER_BG
+        if role == _BACKGROUND:
+            if key == "quals":
+                flag = self._flags.get(r.id)
+                if flag:
+                    return _RED_BG if flag == "expired" else _AMBER_BG
             return None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            r = self.officer(row)
-            if key == "name" and r.preferred_name:
-                return f"{r.name} (known as {r.preferred_name})"
-            if key == "quals" and r.id in self._flags:
-                if self._flags[r.id] == "expired":
-                    return "A qualification has expired"
-                return "A qualification expires soon"
-            if key == "status" and r.status == "left" and r.left_date:
-                return f"Left on {format_date(r.left_date)}"
-            return None
+        # Tool tips
+        if key == "name" and r.preferred_name:
+            return f"{r.name} (known as {r.preferred_name})"
+        if key == "quals" and r.id in self._flags:
+            if self._flags[r.id] == "expired":
+                return "A qualification has expired"
+            return "A qualification expires soon"
+        if key == "status" and r.status == "left" and r.left_date:
+            return f"Left on {format_date(r.left_date)}"
         return None
