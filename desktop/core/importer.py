@@ -793,6 +793,12 @@ AUDIT_COLUMNS = (
 def _write(s: Session, p: ImportPlan, progress: Progress | None, today: dt.date) -> int:
     conn = s.connection()
     bulk = _Bulk(conn)
+    return _write_rows(s, conn, bulk, p, progress, today)
+
+
+def _write_rows(
+    s: Session, conn: Any, bulk: _Bulk, p: ImportPlan, progress: Progress | None, today: dt.date
+) -> int:
     now = utcnow()
     now_v = bulk.stamp(now)
     user = audit.current_user()

@@ -96,7 +96,7 @@ class ImportHistoryDialog(QDialog):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().hide()
         self.view.horizontalHeader().setStretchLastSection(True)
-        for col, width in enumerate((60, 120, 220, 90, 80, 55, 55, 65, 80, 65, 70, 95)):
+        for col, width in enumerate((55, 115, 170, 70, 60, 45, 45, 60, 75, 60, 65, 90)):
             self.view.setColumnWidth(col, width)
         self.stack.addWidget(self.empty)
         self.stack.addWidget(self.view)
