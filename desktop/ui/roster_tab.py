@@ -169,15 +169,15 @@ class RosterTab(QWidget):
         header.setHighlightSections(False)
         widths = {
             "collar": 85,
-            "name": 220,
-            "rank": 150,
-            "status": 105,
-            "team": 140,
-            "station": 120,
+            "name": 210,
+            "rank": 145,
+            "status": 125,
+            "team": 135,
+            "station": 110,
             "joined": 90,
-            "independent_patrol": 125,
+            "independent_patrol": 120,
             "hours": 120,
-            "quals": 105,
+            "quals": 100,
         }
         for i, column in enumerate(COLUMNS):
             self.table.setColumnWidth(i, widths.get(column.key, 100))
