@@ -79,6 +79,7 @@ def test_backup_while_another_connection_writes(db, db_path, tmp_path):
     assert counts == sorted(counts) and counts[-1] <= written[0]
 
 
+@pytest.mark.sqlite_only
 def test_backup_before_goes_to_the_configured_folder_private(db, folder):
     _officers(db, 2)
     path = backup.backup_before(db, "import")
@@ -113,6 +114,7 @@ def test_log_file_is_private(tmp_path, monkeypatch):
                 handler.close()
 
 
+@pytest.mark.sqlite_only
 def test_daily_backup_once_a_day(db, folder):
     today = dt.date.today()
     first = backup.daily_backup(db, today)
@@ -254,6 +256,7 @@ def test_restore_an_older_version_upgrades_it(db, db_path, tmp_path):
     assert migrate.state(db.engine).current == migrate.head()
 
 
+@pytest.mark.sqlite_only
 def test_restore_ui(ctx, db, folder, qtbot, monkeypatch):
     from desktop.ui import backup_ui, dialogs
     from desktop.ui.tasks import wait_for_all
@@ -292,6 +295,7 @@ def test_restore_dialog_empty_state(ctx, folder, qtbot):
     assert "no automatic backups" in dialog.empty.text()
 
 
+@pytest.mark.sqlite_only
 def test_backup_folder_that_cannot_be_made_says_so(db, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
@@ -301,6 +305,7 @@ def test_backup_folder_that_cannot_be_made_says_so(db, tmp_path):
     assert "backup folder" in str(err.value) and "Settings" in str(err.value)
 
 
+@pytest.mark.sqlite_only
 def test_no_partial_files_left_when_backup_fails(db, folder, monkeypatch):
     def boom(src, dst):
         raise OSError(28, "No space left on device")

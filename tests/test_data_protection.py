@@ -152,7 +152,8 @@ def test_anonymise_keeps_return_figures_and_removes_personal_data(db, folder):
     # the other leaver is untouched
     assert roster.get_officer(db, other)["email"] == "keep@example.org"
     # a backup was made first, and anonymising again does nothing
-    assert any("-before-anonymise-" in p.name for p in folder.iterdir())
+    if db.is_sqlite:  # a PostgreSQL server is backed up by its administrators
+        assert any("-before-anonymise-" in p.name for p in folder.iterdir())
     assert dp.anonymise(db, [leaver], make_backup=False) == 0
 
 

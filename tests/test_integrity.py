@@ -66,6 +66,7 @@ def test_not_a_database_fails(tmp_path):
     assert not result.ok and "not a SQLite database" in result.message()
 
 
+@pytest.mark.sqlite_only
 def test_latest_good_backup_skips_damaged_ones(db, folder):
     _fill(db)
     good = backup.backup_before(db, "daily")
@@ -116,6 +117,7 @@ def test_start_up_damaged_without_backup_says_so(db, db_path, qapp, monkeypatch)
     assert "damaged" in errors[0] and "No good backup was found" in errors[0]
 
 
+@pytest.mark.sqlite_only
 def test_check_database_menu(ctx, db, qtbot, monkeypatch):
     from desktop.ui import backup_ui, dialogs
 
@@ -126,6 +128,7 @@ def test_check_database_menu(ctx, db, qtbot, monkeypatch):
     assert "passed SQLite's full integrity check" in shown[0]
 
 
+@pytest.mark.sqlite_only
 def test_check_database_menu_on_damage_offers_restore(ctx, db, folder, qtbot, monkeypatch):
     from desktop.ui import backup_ui, dialogs
 

@@ -103,6 +103,8 @@ class Database:
 
 
 def make_engine(url: str) -> Engine:
+    if url.startswith(("postgresql://", "postgres://")):  # psycopg 3 is the driver we ship
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 5})
         event.listen(engine, "connect", _sqlite_pragmas)
