@@ -72,21 +72,24 @@ def test_long_officer_table_repeats_its_header(march, tmp_path, qapp):
     assert all(f"Officer{i:04d}, Test" in everything for i in range(220))
 
 
-def test_officer_table_header_row_count(march, qapp):
+def test_summary_tables_repeat_their_header_row(march, qapp):
+    """Tables of the summary that may run across a page break repeat their header row there."""
     figures, force = march
     doc = return_report.build_document(figures, force)
     from PySide6.QtGui import QTextTable
 
-    tables = []
+    tables = {}
     stack = [doc.rootFrame()]
     while stack:
         frame = stack.pop()
         for child in frame.childFrames():
             stack.append(child)
             if isinstance(child, QTextTable):
-                tables.append(child)
-    officers = [t for t in tables if t.rows() == len(figures["officers"]) + 1]
-    assert officers and all(t.format().headerRowCount() == 1 for t in officers)
+                first = child.cellAt(0, 0).firstCursorPosition()
+                first.movePosition(first.MoveOperation.EndOfBlock, first.MoveMode.KeepAnchor)
+                tables[first.selectedText()] = child
+    for title in ("Team", "Duty type", "Unit", "Collar"):
+        assert tables[title].format().headerRowCount() == 1, title
 
 
 def test_user_text_is_escaped(march):
@@ -104,7 +107,7 @@ def test_empty_month(db, tmp_path, qapp):
     pages = return_report.write_pdf(figures, settings.get_all(db), out)
     text = "\n".join(page_texts(out))
     assert pages >= 1
-    assert "Nobody was serving at the end of the month." in text
+    assert "Nobody was serving at the end of the month, and nobody recorded hours in it." in text
 
 
 def test_signed_off_banner(march):

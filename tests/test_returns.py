@@ -262,3 +262,10 @@ def test_drift_new_officer_is_one_difference(db, march):
     assert "officers.5001" in paths
     assert not any(p.startswith("officers.5001.") for p in paths)
     assert "headcount.total" in paths and "joiners.5001" in paths
+
+
+def test_applicant_without_joining_date_is_not_serving(db):
+    officer(db, "6001", "Applicant", status="applicant")
+    f = returns.compute(db, "2025-03")
+    assert f["headcount"]["total"] == 0
+    assert f["officers"] == []

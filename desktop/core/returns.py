@@ -24,7 +24,7 @@ rounded to 2 places; ranks by short code; statuses as domain.STATUSES.
 
 Rules (all as at the last day of M): rank and status come from the dated history (a change without a
 date counts from joining); serving = joined on or before month end and not left by then; an officer
-with no joining date but a status other than "left" counts as serving (legacy rosters), and an
+with no joining date counts as serving unless left or an applicant (legacy rosters), and an
 officer with no attestation date counts as attested when active, on LOA or suspended at month end;
 both are reported in ``notes``. The minimum applies to officers attested by month end, serving, and
 not on LOA or suspended. Duties count on their start date; monthly totals on the 1st of their month.
@@ -38,9 +38,8 @@ import re
 from collections import Counter, defaultdict
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Connection, and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from desktop.core import audit, settings
 from desktop.core.db import Database
@@ -129,8 +128,8 @@ def _iso(day: dt.date | None) -> str | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _hours_per_officer(s: Session, first: dt.date, last: dt.date) -> dict[int, float]:
-    rows = s.execute(
+def _hours_per_officer(c: Connection, first: dt.date, last: dt.date) -> dict[int, float]:
+    rows = c.execute(
         select(Duty.officer_id, func.sum(Duty.hours))
         .where(Duty.date >= first, Duty.date <= last)
         .group_by(Duty.officer_id)
@@ -138,13 +137,13 @@ def _hours_per_officer(s: Session, first: dt.date, last: dt.date) -> dict[int, f
     return {oid: float(total or 0.0) for oid, total in rows}
 
 
-def _as_at(s: Session, model: Any, column: Any, last: dt.date) -> dict[int, Any]:
+def _as_at(c: Connection, model: Any, column: Any, last: dt.date) -> dict[int, Any]:
     """Per officer, the value of the latest history row effective on or before ``last``.
 
     A row without a date counts from joining (before any dated row). When every row of an officer
     is dated after ``last``, the earliest one is taken (the first value known).
     """
-    rows = s.execute(select(model.officer_id, column, model.effective, model.id))
+    rows = c.execute(select(model.officer_id, column, model.effective, model.id))
     held: dict[int, tuple[tuple[dt.date, int], Any]] = {}
     first_known: dict[int, tuple[tuple[dt.date, int], Any]] = {}
     for oid, value, effective, row_id in rows:
@@ -159,9 +158,9 @@ def _as_at(s: Session, model: Any, column: Any, last: dt.date) -> dict[int, Any]
     return out
 
 
-def _stage_dates(s: Session, flag: Any) -> dict[int, dt.date]:
+def _stage_dates(c: Connection, flag: Any) -> dict[int, dt.date]:
     """Earliest date each officer achieved a pathway stage marked by ``flag``."""
-    rows = s.execute(
+    rows = c.execute(
         select(StageAchieved.officer_id, func.min(StageAchieved.achieved_on))
         .join(PathwayStage, PathwayStage.id == StageAchieved.stage_id)
         .where(flag.is_(True))
@@ -186,8 +185,9 @@ def compute(db: Database, month: str) -> dict[str, Any]:
     notes: list[str] = []
 
     with db.read() as s:
-        rank_defs = list(s.execute(select(RankDef.code, RankDef.name).order_by(RankDef.position)))
-        officers = s.execute(
+        c = s.connection()  # Core rows: no ORM loading for plain columns
+        rank_defs = list(c.execute(select(RankDef.code, RankDef.name).order_by(RankDef.position)))
+        officers = c.execute(
             select(
                 Officer.id,
                 Officer.collar,
@@ -203,46 +203,59 @@ def compute(db: Database, month: str) -> dict[str, Any]:
                 Officer.leaving_reason,
             ).order_by(Officer.surname, Officer.forenames, Officer.collar)
         ).all()
-        rank_at = _as_at(s, RankChange, RankChange.rank, last)
-        status_at = _as_at(s, StatusChange, StatusChange.status, last)
+        rank_at = _as_at(c, RankChange, RankChange.rank, last)
+        status_at = _as_at(c, StatusChange, StatusChange.status, last)
         leave_reasons = {
             oid: reason
-            for oid, reason in s.execute(
+            for oid, reason in c.execute(
                 select(StatusChange.officer_id, StatusChange.reason).where(
                     StatusChange.status == "left", StatusChange.reason.is_not(None)
                 )
             )
         }
-        attest_stage = _stage_dates(s, PathwayStage.is_attestation)
-        ip_stage = _stage_dates(s, PathwayStage.is_independent_patrol)
+        attest_stage = _stage_dates(c, PathwayStage.is_attestation)
+        ip_stage = _stage_dates(c, PathwayStage.is_independent_patrol)
 
-        month_hours = _hours_per_officer(s, first, last)
-        ytd_hours = _hours_per_officer(s, year_start, last)
-        active_3 = {
-            oid
-            for (oid,) in s.execute(
-                select(Duty.officer_id)
-                .where(Duty.date >= three_back, Duty.date <= last)
-                .group_by(Duty.officer_id)
-                .having(func.sum(Duty.hours) > 0)
+        # One scan of the covering index (date, officer_id, hours) from the earlier of 1 April and
+        # M-2 to month end gives each officer's month, year-to-date and three-month hours.
+        scan_from = min(year_start, three_back)
+        month_hours: dict[int, float] = {}
+        ytd_hours: dict[int, float] = {}
+        active_3: set[int] = set()
+        for oid, in_month, in_year, in_three in c.execute(
+            select(
+                Duty.officer_id,
+                func.sum(case((Duty.date >= first, Duty.hours), else_=0.0)),
+                func.sum(case((Duty.date >= year_start, Duty.hours), else_=0.0)),
+                func.sum(case((Duty.date >= three_back, Duty.hours), else_=0.0)),
             )
-        }
-        by_type_rows = s.execute(
-            select(Duty.duty_type, func.sum(Duty.hours))
+            .where(Duty.date >= scan_from, Duty.date <= last)
+            .group_by(Duty.officer_id)
+        ):
+            if in_month:
+                month_hours[oid] = float(in_month)
+            if in_year:
+                ytd_hours[oid] = float(in_year)
+            if in_three and in_three > 0:
+                active_3.add(oid)
+        # Duty type and unit in one pass over the month's duties.
+        unit_name_by_id = dict(c.execute(select(Unit.id, Unit.name)).all())
+        type_unit_rows = c.execute(
+            select(Duty.duty_type, Duty.unit_id, func.sum(Duty.hours))
             .where(Duty.date >= first, Duty.date <= last)
-            .group_by(Duty.duty_type)
+            .group_by(Duty.duty_type, Duty.unit_id)
         ).all()
-        by_unit_rows = s.execute(
-            select(Unit.name, func.sum(Duty.hours))
-            .join(Unit, Unit.id == Duty.unit_id)
-            .where(Duty.date >= first, Duty.date <= last)
-            .group_by(Unit.name)
-        ).all()
+        by_type_acc: defaultdict[str, float] = defaultdict(float)
+        by_unit_acc: defaultdict[str, float] = defaultdict(float)
+        for duty_type, unit_id, total in type_unit_rows:
+            by_type_acc[duty_type or "other"] += float(total or 0)
+            if unit_id is not None:
+                by_unit_acc[unit_name_by_id.get(unit_id, NO_UNIT)] += float(total or 0)
         units = [
-            name for (name,) in s.execute(select(Unit.name).where(Unit.active.is_(True)).order_by(Unit.name))
+            name for (name,) in c.execute(select(Unit.name).where(Unit.active.is_(True)).order_by(Unit.name))
         ]
 
-        active_att = s.execute(
+        active_att = c.execute(
             select(Unit.name, func.count(Attachment.id))
             .join(Unit, Unit.id == Attachment.unit_id)
             .where(
@@ -255,7 +268,7 @@ def compute(db: Database, month: str) -> dict[str, Any]:
             )
             .group_by(Unit.name)
         ).all()
-        started_rows = s.execute(
+        started_rows = c.execute(
             select(Attachment.officer_id, Unit.name, Attachment.start_date)
             .join(Unit, Unit.id == Attachment.unit_id)
             .where(
@@ -265,42 +278,36 @@ def compute(db: Database, month: str) -> dict[str, Any]:
             )
             .order_by(Attachment.start_date, Unit.name)
         ).all()
-        ended_rows = s.execute(
+        ended_rows = c.execute(
             select(Attachment.officer_id, Unit.name, Attachment.end_date)
             .join(Unit, Unit.id == Attachment.unit_id)
             .where(Attachment.end_date >= first, Attachment.end_date <= last)
             .order_by(Attachment.end_date, Unit.name)
         ).all()
 
-        latest = (
+        # Latest record of each (officer, qualification) achieved by month end: a renewal replaces
+        # the old expiry. Picked in Python over the qualification rows (a few per officer); the
+        # equivalent join on a grouped subquery takes SQLite seconds on a large force.
+        qual_names = dict(c.execute(select(QualificationType.id, QualificationType.name)).all())
+        latest: dict[tuple[int, int], tuple[dt.date, dt.date | None]] = {}
+        for oid, type_id, achieved, expires in c.execute(
             select(
                 OfficerQualification.officer_id,
                 OfficerQualification.type_id,
-                func.max(OfficerQualification.achieved_on).label("achieved"),
-            )
-            .where(OfficerQualification.achieved_on <= last)
-            .group_by(OfficerQualification.officer_id, OfficerQualification.type_id)
-            .subquery()
-        )
-        qual_rows = s.execute(
-            select(
-                OfficerQualification.officer_id,
-                QualificationType.name,
-                func.max(OfficerQualification.expires_on),
-            )
-            .join(
-                latest,
-                (OfficerQualification.officer_id == latest.c.officer_id)
-                & (OfficerQualification.type_id == latest.c.type_id)
-                & (OfficerQualification.achieved_on == latest.c.achieved),
-            )
-            .join(QualificationType, QualificationType.id == OfficerQualification.type_id)
-            .where(
-                OfficerQualification.expires_on.is_not(None),
-                OfficerQualification.expires_on <= last + dt.timedelta(days=warning_days),
-            )
-            .group_by(OfficerQualification.officer_id, QualificationType.name)
-        ).all()
+                OfficerQualification.achieved_on,
+                OfficerQualification.expires_on,
+            ).where(OfficerQualification.achieved_on <= last)
+        ):
+            key = (oid, type_id)
+            held = latest.get(key)
+            if held is None or achieved > held[0] or (achieved == held[0] and _later(expires, held[1])):
+                latest[key] = (achieved, expires)
+        horizon = last + dt.timedelta(days=warning_days)
+        qual_rows = [
+            (oid, qual_names.get(type_id, "?"), expires)
+            for (oid, type_id), (_, expires) in latest.items()
+            if expires is not None and expires <= horizon
+        ]
 
     # -- one pass over officers -------------------------------------------------------------------
     rank_order = [code for code, _ in rank_defs]
@@ -328,7 +335,8 @@ def compute(db: Database, month: str) -> dict[str, Any]:
         left = o.left_date is not None and o.left_date <= last
         if left:
             status = "left"
-        joined_ok = o.joined <= last if o.joined is not None else status != "left"
+        # no joining date (legacy rosters): serving unless left, or still an applicant (not yet joined)
+        joined_ok = o.joined <= last if o.joined is not None else status not in ("left", "applicant")
         serving = joined_ok and not left and status != "left"
         if serving and o.joined is None:
             no_joined += 1
@@ -428,10 +436,10 @@ def compute(db: Database, month: str) -> dict[str, Any]:
     hours_by_team = {t: _h(team_hours[t]) for t in teams_all if team_hours.get(t)}
 
     duty_types = {dt_: 0.0 for dt_ in DUTY_TYPES}
-    for duty_type, total in by_type_rows:
-        duty_types[duty_type or "other"] = duty_types.get(duty_type or "other", 0.0) + float(total or 0)
+    for duty_type, total in by_type_acc.items():
+        duty_types[duty_type] = duty_types.get(duty_type, 0.0) + total
     hours_by_type = {k: _h(v) for k, v in duty_types.items()}
-    hours_by_unit = {name: _h(total) for name, total in sorted(by_unit_rows)}
+    hours_by_unit = {name: _h(total) for name, total in sorted(by_unit_acc.items())}
     total_hours = _h(sum(month_hours.values()))
 
     # -- attachments -----------------------------------------------------------------------------
@@ -544,6 +552,13 @@ def compute(db: Database, month: str) -> dict[str, Any]:
     }
 
 
+def _later(a: dt.date | None, b: dt.date | None) -> bool:
+    """Whether expiry ``a`` is later than ``b`` (no expiry is latest)."""
+    if a is None:
+        return b is not None
+    return b is not None and a > b
+
+
 def _team_key(team: str) -> tuple[int, str]:
     return (team == NO_TEAM, team.lower())
 
@@ -554,7 +569,7 @@ def _serving_now(o: Any, status_at: dict[int, Any], last: dt.date) -> bool:
     status = status_at.get(o.id, o.status)
     if status == "left":
         return False
-    return o.joined is None or o.joined <= last
+    return o.joined <= last if o.joined is not None else status != "applicant"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -762,3 +777,28 @@ def summarise(diffs: list[dict[str, Any]], limit: int = 8) -> list[str]:
     if len(diffs) > limit:
         lines.append(f"… and {len(diffs) - limit} more differences.")
     return lines
+
+
+def available_months(db: Database, today: dt.date | None = None) -> list[str]:
+    """Months a return can be made for, newest first: from the first joining or duty up to this
+    month. Empty when there are no officers at all."""
+    today = today or dt.date.today()
+    with db.read() as s:
+        if s.scalar(select(func.count(Officer.id))) == 0:
+            return []
+        earliest = [
+            d
+            for d in (s.scalar(select(func.min(Officer.joined))), s.scalar(select(func.min(Duty.date))))
+            if d is not None
+        ]
+    start = min(earliest) if earliest else add_months(today, -12)
+    start = max(start, add_months(today, -12 * 30))  # a typo of 1905 should not make 1,400 entries
+    if start > today:
+        start = today
+    months = []
+    day = dt.date(today.year, today.month, 1)
+    first = dt.date(start.year, start.month, 1)
+    while day >= first:
+        months.append(f"{day.year:04d}-{day.month:02d}")
+        day = add_months(day, -1)
+    return months

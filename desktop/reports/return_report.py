@@ -19,7 +19,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
@@ -134,7 +134,17 @@ def _side_by_side(*blocks: str) -> str:
     return f'<table width="100%" cellspacing="0" cellpadding="0" border="0"><tr>{cells}</tr></table>'
 
 
-def build_html(figures: dict[str, Any], settings: dict[str, Any], *, charts_inline: bool = True) -> str:
+def build_html(
+    figures: dict[str, Any],
+    settings: dict[str, Any],
+    *,
+    charts_inline: bool = True,
+    officers_table: bool = True,
+    cards: bool = True,
+    list_limit: int | None = None,
+) -> str:
+    """The return as HTML. The printout paints the per-officer table itself (``officers_table=False``):
+    Qt's text layout of a 2,000-row table takes seconds, painting it row by row a fraction of that."""
     f = figures
     month = f["month"]
     hc, hours, comp = f["headcount"], f["hours"], f["compliance"]
@@ -156,7 +166,7 @@ def build_html(figures: dict[str, Any], settings: dict[str, Any], *, charts_inli
         )
 
     # -- key figures ---------------------------------------------------------------------------
-    cards = [
+    card_list = [
         (str(hc["total"]), "serving officers"),
         (_h(hours["total"]), "hours this month"),
         (_h(hours["year_to_date"]), "hours this financial year"),
@@ -169,16 +179,17 @@ def build_html(figures: dict[str, Any], settings: dict[str, Any], *, charts_inli
             f"on independent patrol ({f['independent_patrol']['new']} new)",
         ),
     ]
-    parts.append('<table width="100%" cellspacing="0" cellpadding="5" border="1">')
-    for row in range(0, len(cards), 4):
-        parts.append("<tr>")
-        for big, label in cards[row : row + 4]:
-            parts.append(
-                f'<td width="25%"><span style="font-size:14pt; font-weight:bold; color:#1f3b5c">'
-                f"{_e(big)}</span><br/>{_e(label)}</td>"
-            )
-        parts.append("</tr>")
-    parts.append("</table>")
+    if cards:
+        parts.append('<table width="100%" cellspacing="0" cellpadding="5" border="1">')
+        for row in range(0, len(card_list), 4):
+            parts.append("<tr>")
+            for big, label in card_list[row : row + 4]:
+                parts.append(
+                    f'<td width="25%"><span style="font-size:14pt; font-weight:bold; color:#1f3b5c">'
+                    f"{_e(big)}</span><br/>{_e(label)}</td>"
+                )
+            parts.append("</tr>")
+        parts.append("</table>")
     for note in f.get("notes", []):
         parts.append(f'<p class="note">Note: {_e(note)}</p>')
 
@@ -368,18 +379,44 @@ def build_html(figures: dict[str, Any], settings: dict[str, Any], *, charts_inli
             [_e(x["collar"]), _e(x["name"]), _e(x["qualification"]), _d(x["expires"])]
             for x in q["expiring_60_days"]
         ]
-        parts.append(f"<h3>Expired at month end ({len(exp)})</h3>")
-        parts.append(_table(["Collar", "Name", "Qualification", "Expired"], exp, empty="None expired."))
-        parts.append(f"<h3>Expiring within {days} days ({len(soon)})</h3>")
-        parts.append(_table(["Collar", "Name", "Qualification", "Expires"], soon, empty="None expiring."))
+        by_type: dict[str, list[int]] = {}
+        for x in q["expired"]:
+            by_type.setdefault(x["qualification"], [0, 0])[0] += 1
+        for x in q["expiring_60_days"]:
+            by_type.setdefault(x["qualification"], [0, 0])[1] += 1
+        parts.append(
+            f"<p>{len(exp)} qualifications of serving officers had expired at month end and {len(soon)} "
+            f"expire within {days} days of it.</p>"
+        )
+        if by_type:
+            parts.append(
+                _table(
+                    ["Qualification", "Expired", f"Expiring within {days} days"],
+                    [[_e(name), str(a), str(b)] for name, (a, b) in sorted(by_type.items())],
+                    num={1, 2},
+                    total=["Total", str(len(exp)), str(len(soon))],
+                )
+            )
+        if list_limit is None or len(exp) + len(soon) <= list_limit:
+            parts.append(f"<h3>Expired at month end ({len(exp)})</h3>")
+            parts.append(_table(["Collar", "Name", "Qualification", "Expired"], exp, empty="None expired."))
+            parts.append(f"<h3>Expiring within {days} days ({len(soon)})</h3>")
+            parts.append(_table(["Collar", "Name", "Qualification", "Expires"], soon, empty="None expiring."))
+        else:
+            parts.append(
+                '<p class="muted">The officers concerned are listed on the Returns tab and in the Excel '
+                "export of this return (Details sheet).</p>"
+            )
 
     # -- per officer -----------------------------------------------------------------------------
     officers = f["officers"]
+    if not officers_table:
+        if not officers:
+            parts.append(_GAP + f'<h2>Officers (0)</h2><p class="muted">{NOBODY}</p>')
+        return "<html><body>" + "".join(parts).replace("<h2>", _GAP + "<h2>") + "</body></html>"
     parts.append(f'<h2 class="pagebreak" style="page-break-before: always">Officers ({len(officers)})</h2>')
-    parts.append(
-        f'<p class="muted">Serving at month end, and anyone with hours in {_e(month_label(month))}. '
-        "Met / Below / Zero against the minimum; n/a where it does not apply.</p>"
-    )
+    note = OFFICERS_NOTE.format(month=month_label(month), minimum=_h(f["minimum_hours"]))
+    parts.append(f'<p class="muted">{_e(note)}</p>')
     if officers:
         rows = [
             '<table width="100%" cellspacing="0" cellpadding="2" border="1"><thead><tr>'
@@ -397,12 +434,15 @@ def build_html(figures: dict[str, Any], settings: dict[str, Any], *, charts_inli
         rows.append("</tbody></table>")
         parts.append("".join(rows))
     else:
-        parts.append('<p class="muted">Nobody was serving at the end of the month.</p>')
+        parts.append(f'<p class="muted">{NOBODY}</p>')
     html = "".join(parts).replace("<h2>", _GAP + "<h2>")
     return "<html><body>" + html + "</body></html>"
 
 
 _GAP = '<p style="font-size:3pt; margin:0">&nbsp;</p>'
+QUALIFICATION_LIST_LIMIT = 60  # longer lists go to the tab and the Excel export, not the printout
+NOBODY = "Nobody was serving at the end of the month, and nobody recorded hours in it."
+OFFICERS_NOTE = "Serving at month end, and anyone with hours in {month}. Met / Below / Zero against the minimum of {minimum} hours; n/a where it does not apply."
 
 
 def team_hours(figures: dict[str, Any]) -> dict[str, float]:
@@ -447,7 +487,7 @@ def build_document(figures: dict[str, Any], settings: dict[str, Any]) -> QTextDo
             QUrl("chart://compliance"),
             charts.render_image("compliance", figures["compliance"], *COMPLIANCE_CHART),
         )
-    doc.setHtml(build_html(figures, settings))
+    doc.setHtml(build_html(figures, settings, officers_table=False, list_limit=QUALIFICATION_LIST_LIMIT))
     _repeat_table_headers(doc)
     return doc
 
@@ -468,10 +508,149 @@ def _repeat_table_headers(doc: QTextDocument) -> None:
                         child.setFormat(fmt)
 
 
+# (title, share of the width, right-aligned) of the per-officer table's columns
+OFFICER_COLUMNS = (
+    ("Collar", 9, False),
+    ("Name", 26, False),
+    ("Rank", 8, False),
+    ("Team", 20, False),
+    ("Status", 14, False),
+    ("Hours", 7, True),
+    ("Year to date", 9, True),
+    ("Minimum", 7, False),
+)
+NAVY = QColor("#1f3b5c")
+GRID = QColor("#b8c4d0")
+ALT = QColor("#f3f6f9")
+RAG_FILL = {"green": "#c8e6c9", "amber": "#ffe9a8", "red": "#f8c7c7", "grey": "#eeeeee"}
+RAG_TEXT = {"green": "#1b5e20", "amber": "#6d4c00", "red": "#8e0000", "grey": "#555555"}
+
+
+def _font(points: float, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setFamilies(["DejaVu Sans", "Segoe UI", "Arial", "Helvetica"])
+    font.setPointSizeF(points)
+    font.setBold(bold)
+    return font
+
+
+class _OfficerPages:
+    """The per-officer table painted row by row: rows never split, the header row on every page."""
+
+    def __init__(self, figures: dict[str, Any], device: QPagedPaintDevice, body: QRectF):
+        self.rows = figures["officers"]
+        self.month = figures["month"]
+        self.minimum = figures["minimum_hours"]
+        self.body = body
+        self.font = _font(8)
+        self.bold = _font(8, True)
+        self.title_font = _font(12, True)
+        self.fm = QFontMetricsF(self.font, device)
+        self.row_h = self.fm.height() * 1.45
+        self.title_h = QFontMetricsF(self.title_font, device).height() * 1.3 + self.fm.height() * 1.6
+        self.first_rows = max(int((body.height() - self.title_h) // self.row_h) - 1, 1)
+        self.other_rows = max(int(body.height() // self.row_h) - 1, 1)
+
+    def page_count(self) -> int:
+        n = len(self.rows)
+        if not n:
+            return 0
+        rest = max(n - self.first_rows, 0)
+        return 1 + -(-rest // self.other_rows)
+
+    def _slice(self, page: int) -> tuple[int, int]:
+        if page == 0:
+            return 0, min(self.first_rows, len(self.rows))
+        start = self.first_rows + (page - 1) * self.other_rows
+        return start, min(start + self.other_rows, len(self.rows))
+
+    def paint(self, painter: QPainter, page: int) -> None:
+        body, fm = self.body, self.fm
+        y = body.top()
+        if page == 0:
+            painter.setFont(self.title_font)
+            painter.setPen(NAVY)
+            th = QFontMetricsF(self.title_font, painter.device()).height() * 1.3
+            painter.drawText(
+                QRectF(body.left(), y, body.width(), th),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                f"Officers ({len(self.rows)})",
+            )
+            painter.setFont(self.font)
+            painter.setPen(QColor("#666666"))
+            note = OFFICERS_NOTE.format(month=month_label(self.month), minimum=charts.fmt_hours(self.minimum))
+            painter.drawText(
+                QRectF(body.left(), y + th, body.width(), fm.height() * 1.4),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                fm.elidedText(note, Qt.TextElideMode.ElideRight, body.width()),
+            )
+            y += self.title_h
+        total = sum(w for _, w, _ in OFFICER_COLUMNS)
+        xs = [body.left()]
+        for _, w, _ in OFFICER_COLUMNS:
+            xs.append(xs[-1] + body.width() * w / total)
+        pad = fm.height() * 0.3
+        # header row
+        painter.fillRect(QRectF(body.left(), y, body.width(), self.row_h), NAVY)
+        painter.setFont(self.bold)
+        painter.setPen(QColor("#ffffff"))
+        for i, (title, _, right) in enumerate(OFFICER_COLUMNS):
+            cell = QRectF(xs[i] + pad, y, xs[i + 1] - xs[i] - 2 * pad, self.row_h)
+            align = Qt.AlignmentFlag.AlignRight if right else Qt.AlignmentFlag.AlignLeft
+            painter.drawText(cell, align | Qt.AlignmentFlag.AlignVCenter, title)
+        top = y
+        y += self.row_h
+        start, end = self._slice(page)
+        painter.setFont(self.font)
+        for index in range(start, end):
+            o = self.rows[index]
+            if index % 2:
+                painter.fillRect(QRectF(body.left(), y, body.width(), self.row_h), ALT)
+            rag = o["rag"]
+            painter.fillRect(
+                QRectF(xs[7], y, xs[8] - xs[7], self.row_h), QColor(RAG_FILL.get(rag, "#ffffff"))
+            )
+            status = o.get("status", "")
+            values = (
+                o["collar"],
+                o["name"],
+                o["rank"],
+                o["team"] or "",
+                STATUS_LABELS.get(status, status),
+                charts.fmt_hours(o["hours"]),
+                charts.fmt_hours(o["ytd_hours"]),
+                RAG_WORDS.get(rag, rag),
+            )
+            for i, value in enumerate(values):
+                right = OFFICER_COLUMNS[i][2]
+                cell = QRectF(xs[i] + pad, y, xs[i + 1] - xs[i] - 2 * pad, self.row_h)
+                if i == 7:
+                    painter.setFont(self.bold if rag != "grey" else self.font)
+                    painter.setPen(QColor(RAG_TEXT.get(rag, "#222222")))
+                else:
+                    painter.setPen(QColor("#222222"))
+                text = fm.elidedText(str(value), Qt.TextElideMode.ElideRight, cell.width())
+                align = Qt.AlignmentFlag.AlignRight if right else Qt.AlignmentFlag.AlignLeft
+                painter.drawText(cell, align | Qt.AlignmentFlag.AlignVCenter, text)
+                if i == 7:
+                    painter.setFont(self.font)
+            y += self.row_h
+        pen = QPen(GRID)
+        pen.setWidthF(max(1.0, painter.device().logicalDpiY() / 25.4 * 0.15))
+        painter.setPen(pen)
+        for row_y in range(int(end - start) + 1):
+            yy = top + self.row_h * (row_y + 1)
+            painter.drawLine(QPointF(body.left(), yy), QPointF(body.right(), yy))
+        for x in xs:
+            painter.drawLine(QPointF(x, top), QPointF(x, y))
+        painter.drawLine(QPointF(body.left(), top), QPointF(body.right(), top))
+
+
 def paint(
     doc: QTextDocument, device: QPagedPaintDevice, figures: dict[str, Any], settings: dict[str, Any]
 ) -> int:
-    """Lay ``doc`` out on ``device``'s pages with a running header and footer; returns the page count."""
+    """Lay ``doc`` out on ``device``'s pages, then the per-officer table, with a running header and
+    footer on every page; returns the page count."""
     painter = QPainter()
     if not painter.begin(device):
         raise OSError("Could not start printing (the file or printer could not be opened).")
@@ -483,29 +662,33 @@ def paint(
         layout = doc.documentLayout()
         layout.setPaintDevice(device)
         doc.setPageSize(QSizeF(body.width(), body.height()))
-        pages = doc.pageCount()
-        small = QFont("DejaVu Sans")
-        small.setPointSizeF(8)
+        doc_pages = doc.pageCount()
+        table = _OfficerPages(figures, device, body)
+        pages = doc_pages + table.page_count()
+        small = _font(8)
+        fm = QFontMetricsF(small, device)
         force = str(settings.get("force_name") or "")
         title = f"Monthly return · {month_label(figures['month'])}"
         printed = f"Printed {dt.datetime.now():%d/%m/%Y %H:%M}"
         for page in range(pages):
             if page:
                 device.newPage()
-            painter.save()
-            painter.translate(body.left(), body.top() - page * body.height())
-            ctx = QAbstractTextDocumentLayout.PaintContext()
-            ctx.clip = QRectF(0, page * body.height(), body.width(), body.height())
-            layout.draw(painter, ctx)
-            painter.restore()
+            if page < doc_pages:
+                painter.save()
+                painter.translate(body.left(), body.top() - page * body.height())
+                ctx = QAbstractTextDocumentLayout.PaintContext()
+                ctx.clip = QRectF(0, page * body.height(), body.width(), body.height())
+                layout.draw(painter, ctx)
+                painter.restore()
+            else:
+                table.paint(painter, page - doc_pages)
             painter.setFont(small)
-            fm = QFontMetricsF(small, device)
-            painter.setPen(QColor("#1f3b5c"))
+            painter.setPen(NAVY)
             top = QRectF(0, 0, width, fm.height() * 1.3)
             painter.drawText(top, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, force)
             painter.drawText(top, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, title)
-            painter.setPen(QPen(QColor("#b8c4d0"), max(1.0, mm * 0.2)))
-            painter.drawLine(0, int(top.bottom() + mm), int(width), int(top.bottom() + mm))
+            painter.setPen(QPen(GRID, max(1.0, mm * 0.2)))
+            painter.drawLine(QPointF(0, top.bottom() + mm), QPointF(width, top.bottom() + mm))
             bottom = QRectF(0, height - fm.height() * 1.3, width, fm.height() * 1.3)
             painter.setPen(QColor("#555555"))
             painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, printed)
