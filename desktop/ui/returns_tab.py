@@ -1,20 +1,702 @@
-"""Returns tab (its full behaviour arrives with its issue)."""
+"""Returns tab: the monthly return for a chosen month, on screen, printed, saved and signed off.
+
+- Month picker (newest first, default last month) with Earlier/Later buttons.
+- Summary page: key figures, a chart of hours by team and one of compliance (QPainter widgets,
+  desktop/reports/charts.py), and every figure of the return grouped as in the printout.
+- Officers page: the per-officer table (own sorting and filtering, red/amber/green).
+- Print preview…, Save as PDF…, Export to Excel…, Sign off and lock…
+- A signed-off month shows the stored figures, with a banner saying whether today's data differs.
+All figures come from ``desktop.core.returns``; the work runs off the UI thread.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+import datetime as dt
+from typing import Any
 
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QKeySequence, QPainter, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core import returns, roster, settings
+from desktop.core.domain import STATUS_LABELS, month_bounds
+from desktop.reports import charts
+from desktop.ui import dialogs
 from desktop.ui.context import AppContext
+from desktop.ui.tasks import run_task
 from desktop.ui.widgets import EmptyState
+
+RAG_WORDS = {"green": "Met", "amber": "Below", "red": "Zero", "grey": "n/a"}
+RAG_BACKGROUND = {"green": "#c8e6c9", "amber": "#ffe9a8", "red": "#f8c7c7", "grey": "#eeeeee"}
+RAG_ORDER = {"red": 0, "amber": 1, "green": 2, "grey": 3}
+
+
+# ---------------------------------------------------------------------------------------------
+# Charts
+# ---------------------------------------------------------------------------------------------
+
+
+class HoursByTeamChart(QWidget):
+    """Horizontal bars of hours by team, longest first."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.items: list[tuple[str, float]] = []
+        self.setMinimumHeight(120)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+
+    def set_data(self, by_team: dict[str, float]) -> None:
+        self.items = charts.team_bars(by_team)
+        self.updateGeometry()
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(360, max(120, int(self.fontMetrics().height() * 1.9 * max(len(self.items), 1)) + 8))
+
+    def paintEvent(self, _event: Any) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), self.palette().base())
+        charts.paint_bars(painter, QRectF(self.rect().adjusted(6, 4, -6, -4)), self.items, font=self.font())
+        painter.end()
+
+
+class ComplianceChart(QWidget):
+    """One bar split green/amber/red, with a legend."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.compliance: dict[str, int] = {}
+        self.setMinimumHeight(110)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def set_data(self, compliance: dict[str, int]) -> None:
+        self.compliance = dict(compliance)
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(360, int(self.fontMetrics().height() * 7.2))
+
+    def paintEvent(self, _event: Any) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), self.palette().base())
+        charts.paint_compliance(
+            painter, QRectF(self.rect().adjusted(6, 6, -6, -4)), self.compliance, font=self.font()
+        )
+        painter.end()
+
+
+# ---------------------------------------------------------------------------------------------
+# Officers table
+# ---------------------------------------------------------------------------------------------
+
+
+class OfficersModel(QAbstractTableModel):
+    """The return's per-officer rows; sorts and filters its own list (thousands of rows)."""
+
+    HEADERS = ("Collar", "Name", "Rank", "Team", "Status", "Hours", "Year to date", "Minimum")
+
+    def __init__(self, parent: Any = None):
+        super().__init__(parent)
+        self.all_rows: list[dict[str, Any]] = []
+        self.rows: list[dict[str, Any]] = []
+        self.text = ""
+        self.rag: str | None = None
+        self.sort_column = 1
+        self.sort_order = Qt.SortOrder.AscendingOrder
+
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        self.all_rows = list(rows)
+        self._apply()
+
+    def set_filter(self, text: str | None = None, rag: str | None | bool = False) -> None:
+        if text is not None:
+            self.text = text.strip().lower()
+        if rag is not False:
+            self.rag = rag or None  # type: ignore[assignment]
+        self._apply()
+
+    def _key(self, column: int) -> Any:
+        def key(row: dict[str, Any]) -> Any:
+            if column == 0:
+                collar = str(row["collar"])
+                return (0, int(collar), collar) if collar.isdigit() else (1, 0, collar)
+            if column == 1:
+                return row["name"].lower()
+            if column == 2:
+                return row["rank"] or ""
+            if column == 3:
+                return (row["team"] or "~").lower()
+            if column == 4:
+                return row.get("status") or ""
+            if column == 5:
+                return row["hours"]
+            if column == 6:
+                return row["ytd_hours"]
+            return RAG_ORDER.get(row["rag"], 9)
+
+        return key
+
+    def _apply(self) -> None:
+        self.beginResetModel()
+        rows = self.all_rows
+        if self.text:
+            t = self.text
+            rows = [
+                r
+                for r in rows
+                if t in r["name"].lower() or t in str(r["collar"]).lower() or t in (r["team"] or "").lower()
+            ]
+        if self.rag:
+            rows = [r for r in rows if r["rag"] == self.rag]
+        rows = sorted(rows, key=lambda r: r["name"].lower())
+        rows.sort(key=self._key(self.sort_column), reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+        self.rows = rows
+        self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sort_column, self.sort_order = column, order
+        self._apply()
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return row["collar"]
+            if col == 1:
+                return row["name"]
+            if col == 2:
+                return row["rank"]
+            if col == 3:
+                return row["team"] or ""
+            if col == 4:
+                return STATUS_LABELS.get(row.get("status", ""), row.get("status", ""))
+            if col == 5:
+                return charts.fmt_hours(row["hours"])
+            if col == 6:
+                return charts.fmt_hours(row["ytd_hours"])
+            return RAG_WORDS.get(row["rag"], row["rag"])
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (5, 6):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.BackgroundRole and col == 7:
+            return QColor(RAG_BACKGROUND.get(row["rag"], "#ffffff"))
+        if role == Qt.ItemDataRole.ForegroundRole and col == 7:
+            return QColor("#222222")
+        if role == Qt.ItemDataRole.ToolTipRole and col == 7:
+            return {
+                "green": "At or above the minimum hours.",
+                "amber": "Some hours, below the minimum.",
+                "red": "No hours this month.",
+                "grey": "The minimum does not apply (not attested, on leave of absence, suspended or left).",
+            }.get(row["rag"])
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# The tab
+# ---------------------------------------------------------------------------------------------
+
+
+def _card(value: str, caption: str) -> tuple[QFrame, QLabel, QLabel]:
+    frame = QFrame()
+    frame.setFrameShape(QFrame.Shape.StyledPanel)
+    frame.setStyleSheet("QFrame { background: palette(base); }")
+    lay = QVBoxLayout(frame)
+    lay.setContentsMargins(10, 6, 10, 6)
+    lay.setSpacing(0)
+    big = QLabel(value)
+    big.setStyleSheet("font-size: 20px; font-weight: bold; color: #1f3b5c; border: none;")
+    small = QLabel(caption)
+    small.setWordWrap(True)
+    small.setStyleSheet("color: palette(dark); border: none;")
+    lay.addWidget(big)
+    lay.addWidget(small)
+    return frame, big, small
 
 
 class ReturnsTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        layout = QVBoxLayout(self)
-        self.empty = EmptyState("No figures yet. Returns are built from the roster and hours.")
-        layout.addWidget(self.empty)
+        self.figures: dict[str, Any] | None = None
+        self.lock: dict[str, Any] | None = None
+        self.diffs: list[dict[str, Any]] = []
+        self.force: dict[str, Any] = {}
+        self._token = 0
+        self.busy = False
+
+        outer = QVBoxLayout(self)
+        # -- toolbar ---------------------------------------------------------------------------
+        bar = QHBoxLayout()
+        month_label = QLabel("&Month:")
+        self.month_combo = QComboBox()
+        self.month_combo.setMinimumContentsLength(16)
+        self.month_combo.setMaxVisibleItems(24)
+        month_label.setBuddy(self.month_combo)
+        self.earlier = QPushButton("◀ Earlier")
+        self.earlier.setToolTip("The month before (Alt+Left)")
+        self.later = QPushButton("Later ▶")
+        self.later.setToolTip("The month after (Alt+Right)")
+        bar.addWidget(month_label)
+        bar.addWidget(self.month_combo)
+        bar.addWidget(self.earlier)
+        bar.addWidget(self.later)
+        bar.addStretch(1)
+        self.preview_button = QPushButton("Print pre&view…")
+        self.pdf_button = QPushButton("Save as &PDF…")
+        self.excel_button = QPushButton("Export to E&xcel…")
+        self.sign_button = QPushButton("&Sign off and lock…")
+        for b in (self.preview_button, self.pdf_button, self.excel_button, self.sign_button):
+            bar.addWidget(b)
+        outer.addLayout(bar)
+
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.banner.hide()
+        outer.addWidget(self.banner)
+        self.status = QLabel()
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status.setStyleSheet("color: palette(dark);")
+        self.status.hide()
+        outer.addWidget(self.status)
+
+        # -- pages -----------------------------------------------------------------------------
+        self.stack = QStackedWidget()
+        outer.addWidget(self.stack, 1)
+        self.empty = EmptyState(
+            "No officers yet. Import a roster (File › Import roster…) or add officers on the Roster tab: "
+            "the monthly return is worked out from them and their hours."
+        )
+        self.stack.addWidget(self.empty)
+        self.loading = EmptyState("Working out the return…")
+        self.stack.addWidget(self.loading)
+
+        self.pages = QTabWidget()
+        self.pages.setDocumentMode(True)
+        self.stack.addWidget(self.pages)
+
+        summary = QSplitter(Qt.Orientation.Horizontal)
+        self.browser = QTextBrowser()
+        self.browser.setOpenLinks(False)
+        self.browser.document().setDefaultStyleSheet(_screen_css())
+        summary.addWidget(self.browser)
+        side = QWidget()
+        side_lay = QVBoxLayout(side)
+        side_lay.setContentsMargins(6, 0, 0, 0)
+        grid = QGridLayout()
+        grid.setSpacing(6)
+        self.cards: dict[str, tuple[QLabel, QLabel]] = {}
+        for i, key in enumerate(("headcount", "hours", "ytd", "met", "joiners", "leavers")):
+            frame, big, small = _card("–", "")
+            self.cards[key] = (big, small)
+            grid.addWidget(frame, i // 3, i % 3)
+        side_lay.addLayout(grid)
+        box = QGroupBox("Minimum hours")
+        lay = QVBoxLayout(box)
+        self.compliance_chart = ComplianceChart()
+        lay.addWidget(self.compliance_chart)
+        side_lay.addWidget(box)
+        box = QGroupBox("Hours by team")
+        lay = QVBoxLayout(box)
+        self.team_chart = HoursByTeamChart()
+        lay.addWidget(self.team_chart)
+        side_lay.addWidget(box)
+        side_lay.addStretch(1)
+        summary.addWidget(side)
+        summary.setStretchFactor(0, 3)
+        summary.setStretchFactor(1, 2)
+        summary.setSizes([640, 440])
+        self.pages.addTab(summary, "Summary")
+
+        officers = QWidget()
+        olay = QVBoxLayout(officers)
+        olay.setContentsMargins(0, 6, 0, 0)
+        frow = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Find by name, collar number or team")
+        self.search.setClearButtonEnabled(True)
+        self.rag_filter = QComboBox()
+        for text, value in (
+            ("Everyone", None),
+            ("Zero hours (red)", "red"),
+            ("Below the minimum (amber)", "amber"),
+            ("Met the minimum (green)", "green"),
+            ("Minimum does not apply", "grey"),
+        ):
+            self.rag_filter.addItem(text, value)
+        self.shown = QLabel()
+        frow.addWidget(self.search, 2)
+        frow.addWidget(self.rag_filter)
+        frow.addStretch(1)
+        frow.addWidget(self.shown)
+        olay.addLayout(frow)
+        self.model = OfficersModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        for col, width in enumerate((80, 240, 70, 180, 130, 70, 100, 80)):
+            self.table.setColumnWidth(col, width)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        olay.addWidget(self.table, 1)
+        self.pages.addTab(officers, "Officers")
+
+        # -- signals ---------------------------------------------------------------------------
+        self.month_combo.currentIndexChanged.connect(lambda _i: self._load())
+        self.earlier.clicked.connect(lambda: self._step(-1))
+        self.later.clicked.connect(lambda: self._step(1))
+        QShortcut(QKeySequence("Alt+Left"), self, activated=lambda: self._step(-1))
+        QShortcut(QKeySequence("Alt+Right"), self, activated=lambda: self._step(1))
+        self.preview_button.clicked.connect(self.print_preview)
+        self.pdf_button.clicked.connect(self.save_pdf)
+        self.excel_button.clicked.connect(self.export_excel)
+        self.sign_button.clicked.connect(self.sign_off)
+        self.search.textChanged.connect(lambda t: (self.model.set_filter(text=t), self._update_shown()))
+        self.rag_filter.currentIndexChanged.connect(
+            lambda _i: (self.model.set_filter(rag=self.rag_filter.currentData()), self._update_shown())
+        )
+        self._set_actions(False)
+        self.refresh()
+
+    # -- month picker ------------------------------------------------------------------------------
+    @property
+    def month(self) -> str | None:
+        return self.month_combo.currentData()
 
     def refresh(self) -> None:
-        """Nothing to reload yet."""
+        """Reload the list of months and the figures of the chosen month."""
+        months = returns.available_months(self.ctx.db)
+        current = self.month or roster.last_month()
+        self.month_combo.blockSignals(True)
+        self.month_combo.clear()
+        locked = returns.locked_months(self.ctx.db) if months else set()
+        for m in months:
+            self.month_combo.addItem(returns.month_label(m) + ("  (signed off)" if m in locked else ""), m)
+        index = self.month_combo.findData(current)
+        if index < 0 and months:
+            index = self.month_combo.findData(roster.last_month())
+        self.month_combo.setCurrentIndex(max(index, 0) if months else -1)
+        self.month_combo.blockSignals(False)
+        if not months:
+            self.figures = None
+            self.stack.setCurrentWidget(self.empty)
+            self.banner.hide()
+            self._set_actions(False)
+            self._update_steps()
+            return
+        self._load()
+
+    def show_month(self, month: str) -> None:
+        index = self.month_combo.findData(month)
+        if index >= 0:
+            self.month_combo.setCurrentIndex(index)
+
+    def _step(self, delta: int) -> None:
+        # the list is newest first: Earlier goes down the list
+        index = self.month_combo.currentIndex() - delta
+        if 0 <= index < self.month_combo.count():
+            self.month_combo.setCurrentIndex(index)
+
+    def _update_steps(self) -> None:
+        i, n = self.month_combo.currentIndex(), self.month_combo.count()
+        self.earlier.setEnabled(0 <= i < n - 1)
+        self.later.setEnabled(i > 0)
+
+    # -- loading ----------------------------------------------------------------------------------
+    def _load(self) -> None:
+        month = self.month
+        self._update_steps()
+        if month is None:
+            return
+        self._token += 1
+        token = self._token
+        db = self.ctx.db
+        self.busy = True
+        self._set_actions(False)
+        if self.figures is None:
+            self.stack.setCurrentWidget(self.loading)
+
+        def work(
+            _progress: Any,
+        ) -> tuple[dict[str, Any], dict[str, Any] | None, list[dict[str, Any]], dict[str, Any]]:
+            force = settings.get_all(db)
+            now = returns.compute(db, month)
+            info = returns.lock_info(db, month)
+            if info is None:
+                return now, None, [], force
+            return info["figures"], info, returns.differences(info["figures"], now), force
+
+        def done(result: Any) -> None:
+            if token != self._token:
+                return  # the user has moved on to another month
+            self.busy = False
+            figures, lock, diffs, force = result
+            self._show(figures, lock, diffs, force)
+
+        def failed(exc: BaseException) -> None:
+            if token != self._token:
+                return
+            self.busy = False
+            from desktop.core.errors import plain_message
+
+            self.stack.setCurrentWidget(self.empty)
+            self.empty.set_text(
+                f"The return for {returns.month_label(month)} could not be worked out: "
+                f"{plain_message(exc) or exc}"
+            )
+
+        run_task(
+            self,
+            f"Working out the return for {returns.month_label(month)}",
+            work,
+            on_done=done,
+            on_error=failed,
+        )
+
+    def _show(
+        self,
+        figures: dict[str, Any],
+        lock: dict[str, Any] | None,
+        diffs: list[dict[str, Any]],
+        force: dict[str, Any],
+    ) -> None:
+        from desktop.reports.return_report import build_html
+
+        self.force = force
+        self.lock = lock
+        self.diffs = diffs
+        shown = dict(figures)
+        if lock is not None:
+            shown["signed_off"] = {
+                "by": lock["signed_off_by"],
+                "at": f"{lock['signed_off_at']:%d/%m/%Y %H:%M}",
+                "note": lock["note"],
+            }
+        self.figures = shown
+        f = shown
+        hc, hours, comp = f["headcount"], f["hours"], f["compliance"]
+        applies = comp["applies"]
+        pct = f"{round(100 * comp['met'] / applies)}%" if applies else "–"
+        values = {
+            "headcount": (f"{hc['total']:,}", "serving officers at month end"),
+            "hours": (charts.fmt_hours(hours["total"]), "hours this month"),
+            "ytd": (
+                charts.fmt_hours(hours["year_to_date"]),
+                f"hours since {_short_date(f.get('year_start'))}",
+            ),
+            "met": (pct, f"met the minimum ({comp['met']:,} of {applies:,})"),
+            "joiners": (str(len(f["joiners"])), "joined this month"),
+            "leavers": (str(len(f["leavers"])), "left this month"),
+        }
+        for key, (big, small) in values.items():
+            self.cards[key][0].setText(big)
+            self.cards[key][1].setText(small)
+        self.compliance_chart.set_data(comp)
+        teams = f.get("teams")
+        self.team_chart.set_data({t["team"]: t["hours"] for t in teams} if teams else hours["by_team"])
+        scroll = self.browser.verticalScrollBar().value()
+        self.browser.setHtml(build_html(f, force, charts_inline=False, officers_table=False, cards=False))
+        self.browser.verticalScrollBar().setValue(scroll)
+        self.model.set_rows(f["officers"])
+        self._update_shown()
+        self.pages.setTabText(1, f"Officers ({len(f['officers']):,})")
+        self._show_banner()
+        self.stack.setCurrentWidget(self.pages)
+        self._set_actions(True)
+
+    def _update_shown(self) -> None:
+        total = len(self.model.all_rows)
+        n = self.model.rowCount()
+        self.shown.setText(f"{n:,} of {total:,} shown" if n != total else f"{total:,} officers")
+
+    def _show_banner(self) -> None:
+        lock = self.lock
+        if lock is None:
+            self.banner.hide()
+            return
+        when = f"{lock['signed_off_at']:%d/%m/%Y at %H:%M}"
+        head = (
+            f"<b>{returns.month_label(self.month or '')} is signed off</b> by {lock['signed_off_by']} on {when}"
+            + (f" ({_esc(lock['note'])})" if lock.get("note") else "")
+            + ". These are the figures as signed off."
+        )
+        if self.diffs:
+            lines = returns.summarise(self.diffs, limit=5)
+            body = (
+                f"<br/><b>Today's data differs in {len(self.diffs)} figure{'s' if len(self.diffs) != 1 else ''}:</b> "
+                + "; ".join(_esc(line) for line in lines)
+            )
+            self.banner.setToolTip("\n".join(returns.summarise(self.diffs, limit=60)))
+            style = "background: #fff4ce; border: 1px solid #f2a900;"
+        else:
+            body = " Today's data gives the same figures."
+            self.banner.setToolTip("")
+            style = "background: #e3eef9; border: 1px solid #8fb3d9;"
+        self.banner.setText(head + body)
+        self.banner.setStyleSheet(f"QLabel {{ {style} padding: 6px; border-radius: 3px; }}")
+        self.banner.show()
+
+    def _set_actions(self, enabled: bool) -> None:
+        for b in (self.preview_button, self.pdf_button, self.excel_button):
+            b.setEnabled(enabled)
+        month = self.month
+        can_sign = enabled and month is not None and self.lock is None
+        tip = "Keep this month's figures exactly as they are now; later changes to the month will warn."
+        if month is not None and enabled:
+            _, last = month_bounds(month)
+            if self.lock is not None:
+                tip = "This month is already signed off."
+            elif last >= dt.date.today():
+                can_sign = False
+                tip = f"{returns.month_label(month)} has not ended yet: sign it off once it has."
+        self.sign_button.setEnabled(can_sign)
+        self.sign_button.setToolTip(tip)
+
+    # -- actions ----------------------------------------------------------------------------------
+    def _suggested(self, ext: str) -> str:
+        return f"Monthly return {self.month}{ext}"
+
+    def print_preview(self) -> None:
+        if self.figures is None:
+            return
+        from desktop.reports.return_report import preview
+
+        preview(self, self.figures, self.force)
+
+    def save_pdf(self) -> None:
+        if self.figures is None:
+            return
+        path = dialogs.save_file(self, "Save the return as PDF", self._suggested(".pdf"), dialogs.PDF_FILTER)
+        if not path:
+            return
+        if not path.lower().endswith(".pdf"):
+            path += ".pdf"
+        figures, force = self.figures, self.force
+
+        def work(_progress: Any) -> int:
+            from desktop.reports.return_report import write_pdf
+
+            return write_pdf(figures, force, path)
+
+        run_task(
+            self,
+            "Saving the return as PDF",
+            work,
+            on_done=lambda pages: self._say(f"Saved {path} ({pages} page{'s' if pages != 1 else ''})."),
+        )
+
+    def export_excel(self) -> None:
+        if self.figures is None:
+            return
+        path = dialogs.save_file(
+            self, "Export the return to Excel", self._suggested(".xlsx"), dialogs.EXCEL_FILTER
+        )
+        if not path:
+            return
+        if not path.lower().endswith(".xlsx"):
+            path += ".xlsx"
+        figures, force = self.figures, self.force
+
+        def work(_progress: Any) -> str:
+            from desktop.excel.return_export import export_return
+
+            export_return(figures, force, path)
+            return path
+
+        run_task(self, "Exporting the return to Excel", work, on_done=lambda p: self._say(f"Saved {p}."))
+
+    def sign_off(self) -> None:
+        month = self.month
+        if month is None or self.figures is None or self.lock is not None:
+            return
+        label = returns.month_label(month)
+        f = self.figures
+        if not dialogs.confirm(
+            self,
+            "Sign off and lock",
+            f"Sign off the return for {label}?\n\n"
+            f"{f['headcount']['total']} serving officers, {charts.fmt_hours(f['hours']['total'])} hours, "
+            f"{f['compliance']['met']} of {f['compliance']['applies']} met the minimum.\n\n"
+            "These figures will be kept exactly as they are now. Later changes to duties or officers in "
+            f"{label} will warn, and this tab will show what differs.",
+        ):
+            return
+        from desktop.core.errors import CipDeskError
+
+        try:
+            returns.sign_off(self.ctx.db, month)
+        except CipDeskError as exc:
+            dialogs.error(self, "Sign off and lock", str(exc))
+            self.refresh()
+            return
+        self._say(f"{label} is signed off.")
+        self.ctx.notify("returns")
+        self.refresh()
+
+    def _say(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.show()
+
+
+def _esc(text: Any) -> str:
+    from html import escape
+
+    return escape(str(text))
+
+
+def _short_date(iso: str | None) -> str:
+    if not iso:
+        return "1 April"
+    day = dt.date.fromisoformat(iso)
+    return f"{day.day} {day:%B %Y}"
+
+
+def _screen_css() -> str:
+    from desktop.core.paths import resources_dir
+
+    try:
+        css = (resources_dir() / "report.css").read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    return css.replace("font-size: 9pt;", "")
