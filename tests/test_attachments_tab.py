@@ -365,3 +365,26 @@ def test_settings_add_deactivate_and_delete(ctx, db, qtbot, monkeypatch):
     assert att.get_unit(db, rpu.id).active is False
     assert page.list.currentItem().text().endswith("(not in use)")
     assert page.active_button.text() == "Reac&tivate"
+
+
+def test_who_could_join_follows_the_date(ctx, db, qtbot, small):
+    tab = AttachmentsTab(ctx)
+    qtbot.addWidget(tab)
+    tab.pages.setCurrentWidget(tab.who)
+    assert tab.who.eligible_model.rowCount() == 2
+    tab.who.on.setDate(to_qdate(dt.date(2024, 12, 31)))  # before their first aid and safety training
+    qtbot.waitUntil(lambda: tab.who.eligible_model.rowCount() == 0, timeout=3000)
+    assert tab.who.near_model.rowCount() == 0
+    assert "0 could join on 31 Dec 2024" in tab.who.summary.text()
+
+
+def test_settings_page_follows_new_qualification_types(ctx, db, qtbot):
+    from desktop.core.models import QualificationType
+
+    page = UnitsSettingsPage(ctx)
+    qtbot.addWidget(page)
+    before = page.quals.count()
+    with db.session() as s:
+        s.add(QualificationType(name="Taser", validity_months=12))
+    ctx.notify("qualifications")
+    assert page.quals.count() == before + 1

@@ -728,7 +728,11 @@ class WhoCouldJoinPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(QLabel("Starting on:"))
         self.on = date_edit()
-        self.on.dateChanged.connect(lambda _d: self.refresh())
+        self._timer = QTimer(self)  # typing a date changes it digit by digit: wait for a pause
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(300)
+        self._timer.timeout.connect(self.refresh)
+        self.on.dateChanged.connect(lambda _d: self._timer.start())
         top.addWidget(self.on)
         self.today_button = QPushButton("Today")
         self.today_button.clicked.connect(lambda: self.on.setDate(to_qdate(dt.date.today())))
@@ -772,6 +776,7 @@ class WhoCouldJoinPanel(QWidget):
         self.unit_id = unit_id
 
     def refresh(self) -> None:
+        self._timer.stop()
         if self.unit_id is None:
             self.eligible_model.set_rows([])
             self.near_model.set_rows([])

@@ -157,7 +157,18 @@ class UnitsSettingsPage(QWidget):
         self.requires_ip.toggled.connect(self._mark_dirty)
         self.driving.currentIndexChanged.connect(self._mark_dirty)
         self.quals.itemChanged.connect(self._mark_dirty)
+        self._saving = False
+        ctx.changed.connect(self._on_changed)
         self.refresh()
+
+    def _on_changed(self, what: str) -> None:
+        """Qualification types or units changed elsewhere: reload, unless edits are pending here."""
+        if (
+            what in ("settings", "qualifications", "attachments", "all")
+            and not self._saving
+            and not self._dirty
+        ):
+            self.refresh()
 
     # -- loading -------------------------------------------------------------------------------------
     def refresh(self, select_id: int | None = None) -> None:
@@ -305,9 +316,16 @@ class UnitsSettingsPage(QWidget):
             self.form_error.show()
             return False
         self._dirty = False
-        self.ctx.notify("settings")
+        self._notify()
         self.refresh(select_id=info.id)
         return True
+
+    def _notify(self) -> None:
+        self._saving = True
+        try:
+            self.ctx.notify("settings")
+        finally:
+            self._saving = False
 
     def revert(self) -> None:
         self._show(self.unit_by_id(self.current_id))
@@ -350,7 +368,7 @@ class UnitsSettingsPage(QWidget):
             self.form_error.setText(str(exc))
             self.form_error.show()
             return
-        self.ctx.notify("settings")
+        self._notify()
         self.refresh(select_id=u.id)
 
     def delete_unit(self) -> None:
@@ -367,5 +385,5 @@ class UnitsSettingsPage(QWidget):
             return
         self.current_id = None
         self._dirty = False
-        self.ctx.notify("settings")
+        self._notify()
         self.refresh()
