@@ -96,14 +96,14 @@ def summary_text(f: dict[str, Any], force: str | None = None) -> str:
     pct = f" ({round(100 * comp['met'] / applies)}%)" if applies else ""
     lines = [
         f"{force + ': ' if force else ''}monthly return for {month_label(f['month'])}",
-        f"  Serving officers at month end: {f['headcount']['total']}",
+        f"  Serving officers at month end: {f['headcount']['total']:,}",
         f"  Joined: {len(f['joiners'])}   Left: {len(f['leavers'])}",
         f"  Hours in the month: {fmt_hours(f['hours']['total'])}   "
         f"financial year to date: {fmt_hours(f['hours']['year_to_date'])}",
-        f"  Minimum {fmt_hours(f['minimum_hours'])} hours applies to {applies}: met {comp['met']}{pct}, "
-        f"below {comp['below']}, zero {comp['zero']}",
+        f"  Minimum {fmt_hours(f['minimum_hours'])} hours applies to {applies:,}: met {comp['met']:,}{pct}, "
+        f"below {comp['below']:,}, zero {comp['zero']:,}",
         f"  No hours for three months: {len(f['inactive_3_months'])}",
-        f"  Independent patrol: {ip['total']} ({ip['new']} new)",
+        f"  Independent patrol: {ip['total']:,} ({ip['new']} new)",
         f"  Attachments active at month end: {sum(att['active_by_unit'].values())}   "
         f"started: {len(att['started'])}   ended: {len(att['ended'])}",
     ]

@@ -638,42 +638,54 @@ _ROW_KEYS = ("qualification", "unit")
 
 
 def _keyed(items: list[Any]) -> dict[str, Any] | None:
-    """A list of officer rows as {collar[/qualification|unit]: row}, or None if not such a list."""
-    if not items or not all(isinstance(i, dict) and "collar" in i for i in items):
+    """Rows of officers (by collar[/qualification|unit]), teams or units as a dict by key, so that
+    one new row is one difference; None for other lists."""
+    if not items or not all(isinstance(i, dict) for i in items):
+        return None
+    if all("collar" in i for i in items):
+        field = "collar"
+    elif all("team" in i for i in items):
+        field = "team"
+    elif all("unit" in i for i in items):
+        field = "unit"
+    else:
         return None
     out: dict[str, Any] = {}
     for item in items:
-        key = str(item["collar"])
-        for extra in _ROW_KEYS:
-            if extra in item:
-                key += f"/{item[extra]}"
+        key = str(item[field])
+        if field == "collar":
+            for extra in _ROW_KEYS:
+                if extra in item:
+                    key += f"/{item[extra]}"
         while key in out:
             key += "+"
         out[key] = item
     return out
 
 
-def _diff(stored: Any, now: Any, path: str, out: list[dict[str, Any]]) -> None:
+def _diff(stored: Any, now: Any, parts: list[str], out: list[dict[str, Any]]) -> None:
     if isinstance(stored, list) and isinstance(now, list):
         ks, kn = _keyed(stored), _keyed(now)
         if (ks is not None or not stored) and (kn is not None or not now) and (ks or kn):
             stored, now = ks or {}, kn or {}
     if isinstance(stored, dict) and isinstance(now, dict):
         for key in list(stored) + [k for k in now if k not in stored]:
-            if not path and key in _SKIP:
+            if not parts and key in _SKIP:
                 continue
-            sub = f"{path}.{key}" if path else str(key)
+            sub = [*parts, str(key)]
             if key not in stored or key not in now:
-                out.append({"path": sub, "stored": stored.get(key), "now": now.get(key)})
+                out.append(
+                    {"path": ".".join(sub), "parts": sub, "stored": stored.get(key), "now": now.get(key)}
+                )
             else:
                 _diff(stored[key], now[key], sub, out)
         return
     if isinstance(stored, int | float) and isinstance(now, int | float) and not isinstance(stored, bool):
         if abs(float(stored) - float(now)) > 0.005:
-            out.append({"path": path, "stored": stored, "now": now})
+            out.append({"path": ".".join(parts), "parts": parts, "stored": stored, "now": now})
         return
     if stored != now:
-        out.append({"path": path, "stored": stored, "now": now})
+        out.append({"path": ".".join(parts), "parts": parts, "stored": stored, "now": now})
 
 
 def differences(stored: dict[str, Any], now: dict[str, Any]) -> list[dict[str, Any]]:
@@ -682,7 +694,7 @@ def differences(stored: dict[str, Any], now: dict[str, Any]) -> list[dict[str, A
     Lists of officers are compared by collar number, so one new officer is one difference.
     """
     out: list[dict[str, Any]] = []
-    _diff(stored, now, "", out)
+    _diff(stored, now, [], out)
     return out
 
 
@@ -744,22 +756,37 @@ _LABELS = {
 def _show(value: Any) -> str:
     if value is None:
         return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, float):
-        return f"{value:g}"
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, int):
+        return f"{value:,}"
     if isinstance(value, list):
         return f"{len(value)} entries"
     if isinstance(value, dict):
-        if "name" in value:
-            return str(value["name"])
+        for key in ("name", "team", "unit"):
+            if key in value:
+                return str(value[key])
         return "a record"
     return str(value)
 
 
+_ROW_NAMES = {"officers": "Officer", "teams": "Team", "units": "Unit"}
+
+
 def describe(diff: dict[str, Any]) -> str:
     """One difference in words: ``Hours › total: 312.5 when signed off, 320.5 now``."""
-    parts = [_LABELS.get(p, p) for p in diff["path"].split(".")]
-    where = " › ".join(parts)
-    return f"{where}: {_show(diff['stored'])} when signed off, {_show(diff['now'])} now"
+    parts = list(diff.get("parts") or diff["path"].split("."))
+    if parts[0] in _ROW_NAMES and len(parts) > 1:
+        words = [f"{_ROW_NAMES[parts[0]]} {parts[1]}"] + [_LABELS.get(p, p).lower() for p in parts[2:]]
+    else:
+        words = [_LABELS.get(parts[0], parts[0])] + [_LABELS.get(p, p) for p in parts[1:]]
+    if diff["stored"] is None and isinstance(diff["now"], dict):
+        return f"{' › '.join(words)}: new since sign-off"
+    if diff["now"] is None and isinstance(diff["stored"], dict):
+        return f"{' › '.join(words)}: no longer there"
+    return f"{' › '.join(words)}: {_show(diff['stored'])} when signed off, {_show(diff['now'])} now"
 
 
 # Paths that say the same thing as another path, so a summary lists each change once.

@@ -41,7 +41,7 @@ from desktop.core.paths import resources_dir
 from desktop.core.returns import month_label
 from desktop.reports import charts
 
-_app: QGuiApplication | None = None
+_app: Any = None
 TEAM_CHART_WIDTH = 680  # CSS pixels (1/96 inch)
 COMPLIANCE_CHART = (320, 96)
 
@@ -54,7 +54,10 @@ RAG_WORDS = {"green": "Met", "amber": "Below", "red": "Zero", "grey": "n/a"}
 
 
 def ensure_gui_app() -> None:
-    """Text layout needs a QGuiApplication; make one (offscreen when there is no display)."""
+    """Text layout needs a Qt GUI application; make one (offscreen when there is no display).
+
+    It is a QApplication (widgets), not a bare QGuiApplication, so that a window or a test opened
+    later in the same process can still make widgets."""
     global _app
     if QGuiApplication.instance() is not None:
         return
@@ -64,7 +67,9 @@ def ensure_gui_app() -> None:
         and not os.environ.get("WAYLAND_DISPLAY")
     ):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    _app = QGuiApplication(sys.argv[:1])
+    from PySide6.QtWidgets import QApplication
+
+    _app = QApplication(sys.argv[:1])
 
 
 def _css() -> str:
@@ -414,7 +419,7 @@ def build_html(
         if not officers:
             parts.append(_GAP + f'<h2>Officers (0)</h2><p class="muted">{NOBODY}</p>')
         return "<html><body>" + "".join(parts).replace("<h2>", _GAP + "<h2>") + "</body></html>"
-    parts.append(f'<h2 class="pagebreak" style="page-break-before: always">Officers ({len(officers)})</h2>')
+    parts.append(f'<h2 class="pagebreak" style="page-break-before: always">Officers ({len(officers):,})</h2>')
     note = OFFICERS_NOTE.format(month=month_label(month), minimum=_h(f["minimum_hours"]))
     parts.append(f'<p class="muted">{_e(note)}</p>')
     if officers:
@@ -510,14 +515,14 @@ def _repeat_table_headers(doc: QTextDocument) -> None:
 
 # (title, share of the width, right-aligned) of the per-officer table's columns
 OFFICER_COLUMNS = (
-    ("Collar", 9, False),
-    ("Name", 26, False),
-    ("Rank", 8, False),
+    ("Collar", 8, False),
+    ("Name", 23, False),
+    ("Rank", 6, False),
     ("Team", 20, False),
-    ("Status", 14, False),
+    ("Status", 15, False),
     ("Hours", 7, True),
-    ("Year to date", 9, True),
-    ("Minimum", 7, False),
+    ("Year to date", 12, True),
+    ("Minimum", 9, False),
 )
 NAVY = QColor("#1f3b5c")
 GRID = QColor("#b8c4d0")
@@ -547,7 +552,7 @@ class _OfficerPages:
         self.title_font = _font(12, True)
         self.fm = QFontMetricsF(self.font, device)
         self.row_h = self.fm.height() * 1.45
-        self.title_h = QFontMetricsF(self.title_font, device).height() * 1.3 + self.fm.height() * 1.6
+        self.title_h = QFontMetricsF(self.title_font, device).height() * 1.3 + self.fm.height() * 2.8
         self.first_rows = max(int((body.height() - self.title_h) // self.row_h) - 1, 1)
         self.other_rows = max(int(body.height() // self.row_h) - 1, 1)
 
@@ -574,15 +579,15 @@ class _OfficerPages:
             painter.drawText(
                 QRectF(body.left(), y, body.width(), th),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                f"Officers ({len(self.rows)})",
+                f"Officers ({len(self.rows):,})",
             )
             painter.setFont(self.font)
             painter.setPen(QColor("#666666"))
             note = OFFICERS_NOTE.format(month=month_label(self.month), minimum=charts.fmt_hours(self.minimum))
             painter.drawText(
-                QRectF(body.left(), y + th, body.width(), fm.height() * 1.4),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                fm.elidedText(note, Qt.TextElideMode.ElideRight, body.width()),
+                QRectF(body.left(), y + th, body.width(), fm.height() * 2.6),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
+                note,
             )
             y += self.title_h
         total = sum(w for _, w, _ in OFFICER_COLUMNS)
