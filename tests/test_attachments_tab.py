@@ -116,6 +116,8 @@ def test_request_start_and_end_through_the_tab(ctx, db, qtbot, monkeypatch, smal
 
     def fill(dialog):
         dialog.officer.setEditText("1001")  # a collar number typed
+        dialog.officer.lineEdit().editingFinished.emit()
+        assert dialog.officer.currentText().startswith("1001  Able, Asha")
         dialog.start.setDate(to_qdate(TODAY))
         dialog.supervisor.setText("PS Grey")
         dialog.recheck()

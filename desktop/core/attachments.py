@@ -388,7 +388,7 @@ def _occupies(span: _Span, day: dt.date) -> bool:
 
 
 def _range_text(start: dt.date, end: dt.date | None) -> str:
-    return f"from {fmt_date(start)} to {fmt_date(end)}" if end else f"from {fmt_date(start)}, no end date"
+    return f"from {fmt_date(start)} to {fmt_date(end)}" if end else f"from {fmt_date(start)} onwards"
 
 
 def _capacity_failure(
@@ -547,7 +547,8 @@ def _evaluate(
                 RuleFailure(
                     OVERLAP,
                     f"{who} already has {'an' if sp.state != 'requested' else 'a'} {sp.state} attachment to "
-                    f"{unit.name} {_range_text(sp.start, sp.end)}, which overlaps {_range_text(start, end)}.",
+                    f"{unit.name} {_range_text(sp.start, sp.end)}, which overlaps the dates asked for "
+                    f"({_range_text(start, end)}).",
                     f"Already {sp.state} {_range_text(sp.start, sp.end)}",
                 )
             )

@@ -326,6 +326,7 @@ class AttachmentDialog(QDialog):
         completer.setMaxVisibleItems(12)
         self.officer.setCompleter(completer)
         completer.activated.connect(self._completed)
+        self.officer.lineEdit().editingFinished.connect(self._settle_officer)
         self.officer_error = error_label()
         form.addRow("&Officer:", self._with_error(self.officer, self.officer_error))
 
@@ -450,6 +451,15 @@ class AttachmentDialog(QDialog):
         idx = self.officer.findText(text, Qt.MatchFlag.MatchFixedString)
         if idx >= 0:
             self.officer.setCurrentIndex(idx)
+
+    def _settle_officer(self) -> None:
+        """A collar number typed and left: show the officer's full entry."""
+        oid = self.officer_id()
+        if oid is not None:
+            idx = self.officer.findData(oid)
+            if idx >= 0 and self.officer.currentText() != self.officer.itemText(idx):
+                self.officer.setCurrentIndex(idx)
+                self.officer.setEditText(self.officer.itemText(idx))
 
     def officer_id(self) -> int | None:
         text = self.officer.currentText().strip()
