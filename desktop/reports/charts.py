@@ -125,7 +125,7 @@ def paint_compliance(
         w = bar.width() * n / total
         seg = QRectF(x, bar.top(), w, bar.height())
         painter.fillRect(seg, RAG_COLOURS[rag])
-        text = str(n)
+        text = f"{n:,}"
         if fm.horizontalAdvance(text) + 6 < w:
             painter.setPen(QColor("#000000") if rag == "amber" else QColor("#ffffff"))
             painter.drawText(seg, Qt.AlignmentFlag.AlignCenter, text)
@@ -140,7 +140,7 @@ def paint_compliance(
         painter.drawText(
             QRectF(rect.left() + swatch * 1.6, y, rect.width() - swatch * 1.6, line),
             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-            f"{label}: {n} ({pct}%)",
+            f"{label}: {n:,} ({pct}%)",
         )
         y += line
     painter.restore()

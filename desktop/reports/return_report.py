@@ -99,6 +99,11 @@ def _d(iso: str | None) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+def _n(value: Any) -> str:
+    """A count with thousands separators."""
+    return f"{int(value):,}"
+
+
 def _pct(n: int, total: int) -> str:
     return f"{round(100 * n / total)}%" if total else "–"
 
@@ -172,15 +177,15 @@ def build_html(
 
     # -- key figures ---------------------------------------------------------------------------
     card_list = [
-        (str(hc["total"]), "serving officers"),
+        (_n(hc["total"]), "serving officers"),
         (_h(hours["total"]), "hours this month"),
         (_h(hours["year_to_date"]), "hours this financial year"),
-        (_pct(comp["met"], applies), f"met the minimum ({comp['met']} of {applies})"),
-        (str(f.get("joiners_count", len(f["joiners"]))), "joined"),
-        (str(f.get("leavers_count", len(f["leavers"]))), "left"),
-        (str(f.get("inactive_3_months_count", len(f["inactive_3_months"]))), "no hours for 3 months"),
+        (_pct(comp["met"], applies), f"met the minimum ({comp['met']:,} of {applies:,})"),
+        (_n(f.get("joiners_count", len(f["joiners"]))), "joined"),
+        (_n(f.get("leavers_count", len(f["leavers"]))), "left"),
+        (_n(f.get("inactive_3_months_count", len(f["inactive_3_months"]))), "no hours for 3 months"),
         (
-            str(f["independent_patrol"]["total"]),
+            _n(f["independent_patrol"]["total"]),
             f"on independent patrol ({f['independent_patrol']['new']} new)",
         ),
     ]
@@ -201,7 +206,7 @@ def build_html(
     # -- minimum hours ---------------------------------------------------------------------------
     parts.append("<h2>Minimum hours</h2>")
     parts.append(
-        f"<p>The minimum of {_h(f['minimum_hours'])} hours applies to {applies} officers (attested, serving, "
+        f"<p>The minimum of {_h(f['minimum_hours'])} hours applies to {applies:,} officers (attested, serving, "
         "not on leave of absence or suspended at month end).</p>"
     )
     rag_rows = [
@@ -215,7 +220,7 @@ def build_html(
     ]
     for cell, n, meaning in rag_rows:
         comp_html.append(
-            f'<tr>{cell}<td class="num">{n}</td><td class="num">{_pct(n, applies)}</td>'
+            f'<tr>{cell}<td class="num">{n:,}</td><td class="num">{_pct(n, applies)}</td>'
             f"<td>{meaning}</td></tr>"
         )
     comp_html.append("</table>")
@@ -225,8 +230,8 @@ def build_html(
 
     # -- headcount -------------------------------------------------------------------------------
     parts.append("<h2>Headcount at month end</h2>")
-    rank_rows = [[_e(rank_names.get(code, code)), _e(code), str(n)] for code, n in hc["by_rank"].items()]
-    status_rows = [[_e(STATUS_LABELS.get(st, st)), str(n)] for st, n in hc["by_status"].items()]
+    rank_rows = [[_e(rank_names.get(code, code)), _e(code), _n(n)] for code, n in hc["by_rank"].items()]
+    status_rows = [[_e(STATUS_LABELS.get(st, st)), _n(n)] for st, n in hc["by_status"].items()]
     parts.append(
         _side_by_side(
             "<h3>By rank</h3>"
@@ -235,23 +240,23 @@ def build_html(
                 rank_rows,
                 num={2},
                 width="96%",
-                total=["Total", "", str(hc["total"])],
+                total=["Total", "", _n(hc["total"])],
             ),
             "<h3>By status</h3>"
             + _table(
-                ["Status", "Officers"], status_rows, num={1}, width="96%", total=["Total", str(hc["total"])]
+                ["Status", "Officers"], status_rows, num={1}, width="96%", total=["Total", _n(hc["total"])]
             ),
         )
     )
     team_rows = [
         [
             _e(t["team"]),
-            str(t["headcount"]),
+            _n(t["headcount"]),
             _h(t["hours"]),
-            str(t["applies"]),
-            str(t["met"]),
-            str(t["below"]),
-            str(t["zero"]),
+            _n(t["applies"]),
+            _n(t["met"]),
+            _n(t["below"]),
+            _n(t["zero"]),
         ]
         for t in f.get("teams", [])
     ]
@@ -263,12 +268,12 @@ def build_html(
             num={1, 2, 3, 4, 5, 6},
             total=[
                 "Total",
-                str(hc["total"]),
+                _n(hc["total"]),
                 _h(hours["total"]),
-                str(applies),
-                str(comp["met"]),
-                str(comp["below"]),
-                str(comp["zero"]),
+                _n(applies),
+                _n(comp["met"]),
+                _n(comp["below"]),
+                _n(comp["zero"]),
             ],
             empty="No teams.",
         )
@@ -348,7 +353,7 @@ def build_html(
         for u, n in att["active_by_unit"].items()
     ]
     unit_table = [
-        [_e(u["unit"]), str(u["active"]), str(u["started"]), str(u["ended"]), _h(u["hours"])] for u in units
+        [_e(u["unit"]), _n(u["active"]), _n(u["started"]), _n(u["ended"]), _h(u["hours"])] for u in units
     ]
     parts.append(
         _table(
@@ -357,9 +362,9 @@ def build_html(
             num={1, 2, 3, 4},
             total=[
                 "Total",
-                str(sum(att["active_by_unit"].values())),
-                str(len(att["started"])),
-                str(len(att["ended"])),
+                _n(sum(att["active_by_unit"].values())),
+                _n(len(att["started"])),
+                _n(len(att["ended"])),
                 _h(sum(hours["by_unit"].values())),
             ],
             empty="No units.",
@@ -397,9 +402,9 @@ def build_html(
             parts.append(
                 _table(
                     ["Qualification", "Expired", f"Expiring within {days} days"],
-                    [[_e(name), str(a), str(b)] for name, (a, b) in sorted(by_type.items())],
+                    [[_e(name), _n(a), _n(b)] for name, (a, b) in sorted(by_type.items())],
                     num={1, 2},
-                    total=["Total", str(len(exp)), str(len(soon))],
+                    total=["Total", _n(len(exp)), _n(len(soon))],
                 )
             )
         if list_limit is None or len(exp) + len(soon) <= list_limit:

@@ -562,10 +562,10 @@ class ReturnsTab(QWidget):
             + ". These are the figures as signed off."
         )
         if self.diffs:
-            lines = returns.summarise(self.diffs, limit=5)
+            lines = returns.summarise(self.diffs, limit=4)
             body = (
-                f"<br/><b>Today's data differs in {len(self.diffs)} figure{'s' if len(self.diffs) != 1 else ''}:</b> "
-                + "; ".join(_esc(line) for line in lines)
+                f"<br/><b>Today's data differs in {len(self.diffs)} figure{'s' if len(self.diffs) != 1 else ''}</b>"
+                " (hover for the full list):" + "".join(f"<br/>&nbsp;&nbsp;• {_esc(line)}" for line in lines)
             )
             self.banner.setToolTip("\n".join(returns.summarise(self.diffs, limit=60)))
             style = "background: #fff4ce; border: 1px solid #f2a900;"
