@@ -151,7 +151,7 @@ def test_a_known_failure_is_shown_in_plain_words_and_still_logged(shown, caplog)
         _excepthook(type(exc), exc, exc.__traceback__)
     (record,) = [r for r in caplog.records if r.name == "cipdesk"]
     assert record.levelno >= logging.WARNING
-    assert "OSError" in record.getMessage() and "disk is full" in record.getMessage()
+    assert "OSError" in record.getMessage()  # the kind of failure (the sentence may name officers)
     (call,) = shown
     assert "disk is full" in call["text"]
     assert "Traceback" not in call["text"]
