@@ -367,8 +367,8 @@ class RosterTableModel(QAbstractTableModel):
                     return _RED_BG if flag == "expired" else _AMBER_BG
             return None
         # Tool tips
-        if key == "name" and r.preferred_name:
-            return f"{r.name} (known as {r.preferred_name})"
+        if key == "name":
+            return f"{r.name} (known as {r.preferred_name})" if r.preferred_name else r.name
         if key == "quals" and r.id in self._flags:
             if self._flags[r.id] == "expired":
                 return "A qualification has expired"

@@ -169,11 +169,11 @@ class RosterTab(QWidget):
         header.setHighlightSections(False)
         widths = {
             "collar": 85,
-            "name": 210,
-            "rank": 145,
+            "name": 200,
+            "rank": 165,
             "status": 125,
             "team": 135,
-            "station": 110,
+            "station": 100,
             "joined": 90,
             "independent_patrol": 120,
             "hours": 120,
