@@ -29,8 +29,8 @@ def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: Traceback
     from desktop.ui import dialogs
 
     message = plain_message(exc)
-    if message is not None:
-        log.warning("%s: %s", exc_type.__name__, message)
+    if message is not None:  # the message may name an officer: the log gets only its kind
+        log.warning("refused with a message to the user: %s", exc_type.__name__)
         dialogs.error(None, "CiP Desk", message)
         return
     details = "".join(traceback.format_exception(exc_type, exc, tb))

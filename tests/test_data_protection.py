@@ -287,3 +287,25 @@ def test_subject_access_window(ctx, db, qtbot, tmp_path, monkeypatch):
     qtbot.waitUntil(lambda: bool(told))
     assert suggested[0].startswith("Subject access 4521 Featherstone ")
     assert Path(str(out) + ".xlsx").exists() and "personal data" in told[0]
+
+
+def test_logs_name_no_one(db, qapp, caplog, monkeypatch):
+    """Database errors carry no values (hide_parameters); refused actions log only their kind."""
+    import logging
+
+    from sqlalchemy.exc import IntegrityError
+
+    from desktop import app
+    from desktop.core.errors import ValidationError
+    from desktop.ui import dialogs
+
+    with pytest.raises(IntegrityError) as err:
+        with db.session() as s:
+            s.add(Officer(collar="1", surname="Featherstone", email="siobhan@example.org"))
+            s.add(Officer(collar="1", surname="Featherstone", email="siobhan@example.org"))
+    assert "Featherstone" not in str(err.value) and "siobhan" not in str(err.value)
+    monkeypatch.setattr(dialogs, "error", lambda *a, **k: None)
+    with caplog.at_level(logging.INFO):
+        exc = ValidationError({"collar": "Collar number 1 is already used by Featherstone, Siobhán."})
+        app._excepthook(ValidationError, exc, None)
+    assert caplog.records and "Featherstone" not in caplog.text

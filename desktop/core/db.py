@@ -105,11 +105,13 @@ class Database:
 def make_engine(url: str) -> Engine:
     if url.startswith(("postgresql://", "postgres://")):  # psycopg 3 is the driver we ship
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    # hide_parameters: a database error's text (shown in details, written to the log) must not
+    # carry officers' names and contact details from the statement's values.
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 5})
+        engine = create_engine(url, connect_args={"timeout": 5}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def open_database(url: str, *, migrate_now: bool = True, backup_dir: Path | None = None) -> Database:
