@@ -677,6 +677,9 @@ class SettingsDialog(QDialog):
             save()
 
     def reject(self) -> None:
+        # Unit edits save on leaving the unit; an unsaved unit is saved (or its reason shown) here too.
+        if getattr(self.units, "has_unsaved_changes", lambda: False)() and not self.units.save():
+            return
         if self.general.is_dirty() and not dialogs.confirm(
             self,
             "Discard changes?",
