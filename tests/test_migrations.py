@@ -143,11 +143,6 @@ def test_a_database_from_a_newer_version_is_refused_and_left_untouched(tmp_path)
     assert _files(tmp_path / "backups") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="db.py's connect hook switches the foreign file to WAL (header bytes 18-19, -wal/-shm files) "
-    "before migrate.state refuses it; fix: set journal_mode=WAL only after the state check",
-)
 def test_a_sqlite_file_of_another_program_is_refused_plainly(tmp_path):
     path = tmp_path / "contacts.db"
     con = sqlite3.connect(str(path))

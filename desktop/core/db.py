@@ -26,9 +26,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    with contextlib.suppress(sqlite3.OperationalError):  # a read-only file cannot switch journal
-        cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+def _use_wal(engine: Engine) -> None:
+    """WAL is written into the file: switch it on only once we know the database is ours."""
+    if engine.dialect.name == "sqlite":
+        with contextlib.suppress(Exception), engine.connect() as conn:  # a read-only file stays as it is
+            conn.exec_driver_sql("PRAGMA journal_mode=WAL")
 
 
 def sqlite_backup(src: Path, dst: Path) -> Path:
@@ -127,6 +132,10 @@ def open_database(url: str, *, migrate_now: bool = True, backup_dir: Path | None
             path = Path(name)
             if path.exists() and path.is_dir():
                 raise DatabaseOpenError(f"{path} is a folder, not a CiP Desk database file.")
+            if path.parent.exists() and not path.parent.is_dir():
+                raise DatabaseOpenError(
+                    f"{path.parent} is a file, not a folder. Choose another place for the database."
+                )
             if not path.parent.exists():
                 try:
                     path.parent.mkdir(parents=True, mode=0o700)
@@ -149,6 +158,7 @@ def open_database(url: str, *, migrate_now: bool = True, backup_dir: Path | None
         except DatabaseOpenError:
             engine.dispose()
             raise
+        _use_wal(engine)
         if state.needs_upgrade:
             if path is not None and state.current is not None:
                 _backup_before_migration(path, backup_dir)
@@ -156,6 +166,8 @@ def open_database(url: str, *, migrate_now: bool = True, backup_dir: Path | None
         from desktop.core import seed
 
         seed.ensure_seeded(db)
+    else:
+        _use_wal(engine)
     return db
 
 
