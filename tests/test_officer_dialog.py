@@ -356,3 +356,25 @@ def test_open_officer_returns_whether_saved(ctx, qtbot, monkeypatch):
     monkeypatch.setattr(dialogs, "error", lambda parent, title, text, details=None: errors.append(text))
     assert officer_dialog.open_officer(None, ctx, 999) is False
     assert "No officer with id 999" in errors[0]
+
+
+def test_a_page_that_changes_the_officer_does_not_make_the_next_save_a_conflict(ctx, qtbot):
+    """Recording attestation on the Pathway page updates the officer row (and its version): the dialog
+    follows it, shows the new date, and keeps the user's unsaved edit."""
+    from desktop.core import pathway
+
+    oid = make(ctx.db, joined=dt.date(2024, 1, 1))
+    stages = {s.code: s.id for s in pathway.get_pathway(ctx.db).stages}
+    for code, day in (("application", 2), ("vetting", 3), ("phase1", 4)):
+        pathway.record_stage(ctx.db, oid, stages[code], dt.date(2024, 1, day))
+    dlg = dialog(qtbot, ctx, oid)
+    dlg.phone.setText("01234 567890")  # an unsaved edit on Details
+    page = dlg.extra_pages["Pathway"]
+    pathway.record_stage(ctx.db, oid, stages["attestation"], dt.date(2024, 2, 1))
+    page.changed.emit()
+    assert dlg.widgets["attested"].date() == dt.date(2024, 2, 1)
+    assert dlg.phone.text() == "01234 567890"
+    dlg.save_and_close()
+    assert dlg.saved
+    record = roster.get_officer(ctx.db, oid)
+    assert record["phone"] == "01234 567890" and record["attested"] == dt.date(2024, 2, 1)

@@ -829,8 +829,30 @@ class OfficerDialog(QDialog):
                     raise
                 continue
             page = getattr(mod, cls_name)(self.ctx, self.officer_id, self)
+            if hasattr(page, "changed"):
+                page.changed.connect(self._after_page_change)
             self.extra_pages[title] = page
             self.pages.addTab(page, title)
+
+    def _after_page_change(self) -> None:
+        """A page saved something that may have touched the officer row (recording attestation or
+        independent patrol keeps those dates in step): take the new version, so the next Save is not
+        refused as a conflict, and show the new dates without losing the user's unsaved edits."""
+        assert self.officer_id is not None
+        dirty = self.is_dirty()
+        fresh = roster.get_officer(self.ctx.db, self.officer_id)
+        self.record = fresh
+        if not dirty:
+            self._set_values(fresh.values)
+            self._loaded = self._raw()
+        else:
+            for name in ("attested", "independent_patrol"):
+                widget = self.widgets[name]
+                assert isinstance(widget, DateField)
+                if self._loaded.get(name) == self._raw().get(name):  # the user has not edited it
+                    widget.set_date(fresh[name])
+                    self._loaded[name] = self._raw()[name]
+        self.ctx.notify("officers")
 
     def _history_page(self) -> QWidget:
         assert self.record is not None
