@@ -203,6 +203,7 @@ def test_a_new_folder_for_the_database_is_private(tmp_path):
     assert stat.S_IMODE(path.parent.stat().st_mode) & 0o077 == 0
 
 
+@pytest.mark.sqlite_only
 def test_wal_and_foreign_keys_are_on(db):
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

@@ -748,7 +748,13 @@ def list_duties(db: Database, officer_id: int, first: dt.date, last: dt.date) ->
         duties = s.scalars(
             select(Duty)
             .where(Duty.officer_id == officer_id, Duty.date >= first, Duty.date <= last)
-            .order_by(Duty.date, Duty.is_monthly_total.desc(), Duty.start_time, Duty.id)
+            .order_by(
+                Duty.date,
+                Duty.is_monthly_total.desc(),
+                Duty.start_time.is_not(None),
+                Duty.start_time,
+                Duty.id,
+            )
         ).all()
         return [_record(d, officer, units.get(d.unit_id) if d.unit_id else None) for d in duties]
 

@@ -103,11 +103,16 @@ class Officer(Base):
 
     __mapper_args__ = {"version_id_col": version}
 
+    # Undated history (held since joining) first, on SQLite and PostgreSQL alike (NULLs sort differently).
     rank_changes: Mapped[list[RankChange]] = relationship(
-        back_populates="officer", cascade="all, delete-orphan", order_by="RankChange.effective"
+        back_populates="officer",
+        cascade="all, delete-orphan",
+        order_by=lambda: [RankChange.effective.is_not(None), RankChange.effective, RankChange.id],
     )
     status_changes: Mapped[list[StatusChange]] = relationship(
-        back_populates="officer", cascade="all, delete-orphan", order_by="StatusChange.effective"
+        back_populates="officer",
+        cascade="all, delete-orphan",
+        order_by=lambda: [StatusChange.effective.is_not(None), StatusChange.effective, StatusChange.id],
     )
     legacy_fields: Mapped[list[LegacyField]] = relationship(
         back_populates="officer", cascade="all, delete-orphan", order_by="LegacyField.name"

@@ -14,6 +14,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -85,20 +86,25 @@ def run_task(
 
         task.signals.progress.connect(on_progress)
 
-    def close() -> None:
+    def close() -> bool:
+        """Close the progress dialog; False when the window that asked has gone in the meantime."""
         _running.discard(task)
-        if dialog is not None:
+        if dialog is not None and shiboken6.isValid(dialog):
             dialog.canceled.disconnect()
             dialog.close()
             dialog.deleteLater()
+        return parent is None or shiboken6.isValid(parent)
 
     def finished(result: Any) -> None:
-        close()
-        if on_done is not None:
+        if close() and on_done is not None:
             on_done(result)
 
     def failed(exc: BaseException, tb: str) -> None:
-        close()
+        if not close():
+            import logging
+
+            logging.getLogger(__name__).warning("%s ended after its window closed: %s", title, type(exc).__name__)
+            return
         if isinstance(exc, Cancelled):
             if on_cancel is not None:
                 on_cancel()
