@@ -41,7 +41,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from desktop.core import audit, settings
+from desktop.core import audit, compliance, settings
 from desktop.core.db import Database
 from desktop.core.domain import (
     DUTY_TYPES,
@@ -375,28 +375,23 @@ def compute(db: Database, month: str) -> dict[str, Any]:
             if ip_date is not None and ip_date <= last:
                 ip_total += 1
             attested = o.attested or attest_stage.get(o.id)
-            if attested is not None:
-                is_attested = attested <= last
-            else:
-                is_attested = status in ("active", "LOA", "suspended")
-                assumed_attested += is_attested and status == "active"
-            applies = is_attested and status not in ("LOA", "suspended")
+            applies, _why = compliance.minimum_applies(
+                joined=o.joined, left=o.left_date, attested=attested, status_at_end=status, month_end=last
+            )
+            assumed_attested += attested is None and applies
 
-        rag = "grey"
+        rag = compliance.rag_status(hours, minimum, applies)
         if applies:
             applies_n += 1
             team_stats[team]["applies"] += 1
-            if hours >= minimum:
+            if rag == "green":
                 met += 1
-                rag = "green"
                 team_stats[team]["met"] += 1
-            elif hours > 0:
+            elif rag == "amber":
                 below += 1
-                rag = "amber"
                 team_stats[team]["below"] += 1
             else:
                 zero += 1
-                rag = "red"
                 team_stats[team]["zero"] += 1
             if o.id not in active_3:
                 inactive.append({"collar": o.collar, "name": name, "rank": rank, "team": o.team})
