@@ -175,6 +175,37 @@ def _offer_restore(parent: Any, path: Path, check: Any) -> bool:
     return True
 
 
+def _build_demo(app: Any, db: Any, demo_data: Any) -> bool:
+    """Fill the demo database with a progress dialog (a few seconds); False if the user cancelled."""
+    from PySide6.QtWidgets import QProgressDialog
+
+    from desktop.core.errors import Cancelled
+
+    dialog = QProgressDialog("Building a demo force…", "Cancel", 0, 0)
+    dialog.setWindowTitle("CiP Desk demo")
+    dialog.setMinimumDuration(0)
+    dialog.setMinimumWidth(380)
+    dialog.show()
+    app.processEvents()
+
+    def progress(done: int, total: int, text: str) -> None:
+        if dialog.wasCanceled():
+            raise Cancelled()
+        dialog.setMaximum(max(total, 0))
+        dialog.setValue(min(done, total) if total else 0)
+        if text:
+            dialog.setLabelText(text)
+        app.processEvents()
+
+    try:
+        demo_data.generate(db, officers=400, years=3, seed=1, progress=progress)
+    except Cancelled:
+        return False
+    finally:
+        dialog.close()
+    return True
+
+
 def run_gui(db_url: str | None, *, demo: bool = False) -> int:
     app = make_app()
     sys.excepthook = _excepthook
@@ -192,7 +223,8 @@ def run_gui(db_url: str | None, *, demo: bool = False) -> int:
             settings.set_value(db, "backup_folder", str(folder / "backups"), reason="demo database")
             from desktop.core import demo as demo_data
 
-            demo_data.generate(db, officers=400, years=3, seed=1)
+            if not _build_demo(app, db, demo_data):
+                return 0
             opened: Opened | None = Opened(db)
         else:
             assert db_url is not None
