@@ -86,18 +86,20 @@ class RosterTab(QWidget):
         self.import_button.clicked.connect(lambda: self.import_roster())
         for button in (self.new_button, self.open_button, self.leave_button):
             bar.addWidget(button)
-        bar.addStretch(1)
+        # The search sits with the buttons so the filter row below never runs out of room.
+        bar.addSpacing(12)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search collar number or name (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(280)
+        self.search.textChanged.connect(self._apply_filters)
+        self.search.returnPressed.connect(self._search_enter)
+        bar.addWidget(self.search, 1)
+        bar.addSpacing(12)
         bar.addWidget(self.import_button)
         layout.addLayout(bar)
 
         filters = QHBoxLayout()
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search collar number or name (Ctrl+F)")
-        self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(260)
-        self.search.textChanged.connect(self._apply_filters)
-        self.search.returnPressed.connect(self._search_enter)
-        filters.addWidget(self.search, 2)
         self.status_filter = QComboBox()
         self.status_filter.setToolTip("Show officers by status")
         self.status_filter.addItem("Serving (not left)", SERVING)
@@ -110,7 +112,7 @@ class RosterTab(QWidget):
         self.team_filter.setToolTip("Show one team")
         self.team_filter.setMinimumContentsLength(14)
         self.team_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.quals_filter = QCheckBox("Qualification expiring/expired")
+        self.quals_filter = QCheckBox("Qualification expiring or expired")
         self.quals_filter.setToolTip("Only officers with a qualification expired or expiring soon")
         for label, widget in (
             ("Status:", self.status_filter),
