@@ -63,6 +63,29 @@ def normalise_collar(value: object) -> str:
     return text
 
 
+# English month names, independent of the locale (Qt sets the process locale on start).
+MONTH_NAMES: tuple[str, ...] = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def month_label(month: str) -> str:
+    """``2025-03`` -> ``March 2025``."""
+    year, mon = month.split("-")
+    return f"{MONTH_NAMES[int(mon) - 1]} {int(year)}"
+
+
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
     """First and last day of ``YYYY-MM``."""
     year, mon = (int(p) for p in month.split("-"))

@@ -23,7 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from desktop.core import settings
 from desktop.core.compliance import minimum_applies, rag_status, status_on  # noqa: F401 (re-exported)
 from desktop.core.db import Database
-from desktop.core.domain import DUTY_TYPES, month_bounds
+from desktop.core.domain import DUTY_TYPES, month_bounds, month_label  # noqa: F401 (month_label re-exported)
 from desktop.core.errors import CipDeskError, ConflictError, NotFoundError, ValidationError
 from desktop.core.models import Duty, MonthLock, Officer, PathwayStage, StageAchieved, StatusChange, Unit
 
@@ -32,20 +32,6 @@ MAX_DUTY_HOURS = 24.0
 # Field names of a duty as the dialogs and ``add_duty`` know them.
 DUTY_FIELDS = ("officer_id", "date", "start_time", "end_time", "hours", "duty_type", "unit_id", "note")
 RAG_LABELS = {"green": "Met", "amber": "Below", "red": "Zero", "grey": "n/a"}
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 class LockedMonthError(CipDeskError):
@@ -66,11 +52,6 @@ class LockedMonthError(CipDeskError):
 
 def month_key(day: dt.date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
-
-
-def month_label(month: str) -> str:
-    year, mon = (int(p) for p in month.split("-"))
-    return f"{MONTH_NAMES[mon - 1]} {year}"
 
 
 def shift_month(month: str, delta: int) -> str:

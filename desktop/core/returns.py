@@ -50,6 +50,7 @@ from desktop.core.domain import (
     add_months,
     financial_year_start,
     month_bounds,
+    month_label,
 )
 from desktop.core.errors import CipDeskError, ConflictError
 from desktop.core.models import (
@@ -71,20 +72,6 @@ NO_TEAM = "(no team)"
 NO_UNIT = "(no unit)"
 SERVING_STATUSES = tuple(s for s in STATUSES if s != "left")
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
-_MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 class MonthError(CipDeskError):
@@ -97,12 +84,6 @@ def parse_month(text: str) -> str:
     if m is None or not 1 <= int(m.group(2)) <= 12 or not 1900 <= int(m.group(1)) <= 2999:
         raise MonthError(f"{text!r} is not a month: write it as YYYY-MM, for example 2025-03 for March 2025.")
     return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
-
-
-def month_label(month: str) -> str:
-    """``2025-03`` -> ``March 2025``."""
-    year, mon = month.split("-")
-    return f"{_MONTH_NAMES[int(mon) - 1]} {year}"
 
 
 def shift_month(month: str, months: int) -> str:
