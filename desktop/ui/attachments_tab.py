@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,6 +44,7 @@ from desktop.core import attachments as att
 from desktop.core.errors import CipDeskError, ValidationError, plain_message
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
+from desktop.ui.table_model import ListTableModel
 from desktop.ui.widgets import EmptyState
 
 ERROR_STYLE = "color: #b3261e;"
@@ -121,32 +122,13 @@ class Col:
     brush: Callable[[Any], QBrush | None] | None = None
 
 
-class RowsModel(QAbstractTableModel):
+class RowsModel(ListTableModel):
     def __init__(self, columns: Sequence[Col], parent: Any = None):
         super().__init__(parent)
         self.columns = list(columns)
-        self.rows: list[Any] = []
+        self.HEADERS = tuple(c.title for c in self.columns)
         self.row_brush: Callable[[Any], QBrush | None] | None = None
         self.row_background: Callable[[Any], QBrush | None] | None = None
-
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> Any:
-        return self.rows[row] if 0 <= row < len(self.rows) else None
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.columns[section].title
-        return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QStringListModel, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStringListModel, Qt
 from PySide6.QtWidgets import (
     QCompleter,
     QDialog,
@@ -22,6 +22,7 @@ from desktop.core import data_protection as dp
 from desktop.core import roster
 from desktop.core.domain import STATUS_LABELS
 from desktop.ui import dialogs
+from desktop.ui.table_model import ListTableModel
 from desktop.ui.tasks import run_task
 from desktop.ui.widgets import EmptyState
 
@@ -33,28 +34,12 @@ _Index = QModelIndex | QPersistentModelIndex
 # ---------------------------------------------------------------------------------------------
 
 
-class RetentionModel(QAbstractTableModel):
+class RetentionModel(ListTableModel):
     HEADERS = ("Collar", "Name", "Rank", "Team", "Left", "Leaving reason", "Retention ended")
 
     def __init__(self, rows: list[dp.RetentionRow]):
         super().__init__()
         self.rows = rows
-
-    def set_rows(self, rows: list[dp.RetentionRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:

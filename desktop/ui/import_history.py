@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from desktop.core import importer
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
+from desktop.ui.table_model import ListTableModel
 from desktop.ui.tasks import run_task
 from desktop.ui.widgets import EmptyState
 
@@ -28,26 +29,12 @@ COLUMNS = ("Import", "When", "File", "Sheet", "By", "Rows", "New", "Updated", "U
            "Rejected", "Hours entries", "State")  # fmt: skip
 
 
-class BatchModel(QAbstractTableModel):
+class BatchModel(ListTableModel):
+    HEADERS = COLUMNS
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.rows: list[importer.BatchInfo] = []
-
-    def set_rows(self, rows: list[importer.BatchInfo]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

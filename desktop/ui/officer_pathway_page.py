@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
     QEvent,
     QModelIndex,
@@ -36,6 +35,7 @@ from PySide6.QtWidgets import (
 from desktop.core import pathway
 from desktop.core.errors import CipDeskError, ValidationError
 from desktop.ui.context import AppContext
+from desktop.ui.table_model import ListTableModel
 
 ERROR_STYLE = "color: #b3261e;"
 OK_STYLE = "color: #1e7b34;"
@@ -70,7 +70,7 @@ class EnterRuns(QObject):
         return False
 
 
-class StagesModel(QAbstractTableModel):
+class StagesModel(ListTableModel):
     """Every stage of the pathway with what the officer has met; the next stage in bold."""
 
     HEADERS = ("Stage", "Achieved", "Assessor", "Note")
@@ -86,19 +86,6 @@ class StagesModel(QAbstractTableModel):
         self.rows = [(st, met.get(st.code)) for st in prog.pathway.stages]
         self.next_code = prog.next.code if prog.next else None
         self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
     def entry(self, row: int) -> pathway.Entry | None:
         return self.rows[row][1] if 0 <= row < len(self.rows) else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +28,7 @@ from desktop.core.errors import CipDeskError, ValidationError
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
 from desktop.ui.officer_pathway_page import EnterRuns
+from desktop.ui.table_model import ListTableModel
 
 ERROR_STYLE = "color: #b3261e;"
 OK_STYLE = "color: #1e7b34;"
@@ -46,31 +47,13 @@ def days_left_text(rec: quals.QualRecord | quals.ExpiringRow) -> str:
     return f"{days:,} day{'s' if days != 1 else ''} left"
 
 
-class QualsModel(QAbstractTableModel):
+class QualsModel(ListTableModel):
     HEADERS = ("Qualification", "Achieved", "Expires", "Status", "Note")
 
     def __init__(self, parent: Any = None, *, history: bool = False):
         super().__init__(parent)
         self.history = history
         self.rows: list[quals.QualRecord] = []
-
-    def set_rows(self, rows: list[quals.QualRecord]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
     def status_text(self, rec: quals.QualRecord) -> str:
         if self.history and not rec.current:

@@ -11,7 +11,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
-    QAbstractTableModel,
     QDate,
     QModelIndex,
     QPersistentModelIndex,
@@ -50,6 +49,7 @@ from desktop.core import pathway
 from desktop.core.errors import CipDeskError
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
+from desktop.ui.table_model import ListTableModel
 from desktop.ui.widgets import EmptyState
 
 CARD_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -287,37 +287,22 @@ class StageColumn(QFrame):
 # ---------------------------------------------------------------------------------------------
 
 
-class PreviewModel(QAbstractTableModel):
+class PreviewModel(ListTableModel):
     HEADERS = ("Collar", "Name", "Result")
 
-    def __init__(self, parent: Any = None):
-        super().__init__(parent)
-        self.lines: list[pathway.BulkLine] = []
+    @property
+    def lines(self) -> list[pathway.BulkLine]:
+        return self.rows
 
     def set_lines(self, lines: list[pathway.BulkLine]) -> None:
-        self.beginResetModel()
-        self.lines = sorted(lines, key=lambda x: (x.ok, x.name))  # refusals first
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.lines)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 3
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
+        self.set_rows(sorted(lines, key=lambda x: (x.ok, x.name)))  # refusals first
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if not index.isValid():
             return None
-        line = self.lines[index.row()]
+        line = self.rows[index.row()]
         col = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if col == 0:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,10 +27,11 @@ from desktop.core import qualifications as quals
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
 from desktop.ui.officer_quals_page import STATUS_BG, STATUS_FG
+from desktop.ui.table_model import ListTableModel
 from desktop.ui.widgets import EmptyState
 
 
-class ExpiringModel(QAbstractTableModel):
+class ExpiringModel(ListTableModel):
     """Sorts and filters its own Python list (see MEASURED.md)."""
 
     HEADERS = ("Collar", "Name", "Team", "Qualification", "Achieved", "Expires", "Status")
@@ -79,19 +80,6 @@ class ExpiringModel(QAbstractTableModel):
         self.beginResetModel()
         self._sort()
         self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRectF, QSize, Qt
+from PySide6.QtCore import QModelIndex, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -41,6 +41,7 @@ from desktop.core.domain import STATUS_LABELS, month_bounds
 from desktop.reports import charts
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
+from desktop.ui.table_model import ListTableModel
 from desktop.ui.tasks import run_task
 from desktop.ui.widgets import EmptyState
 
@@ -108,7 +109,7 @@ class ComplianceChart(QWidget):
 # ---------------------------------------------------------------------------------------------
 
 
-class OfficersModel(QAbstractTableModel):
+class OfficersModel(ListTableModel):
     """The return's per-officer rows; sorts and filters its own list (thousands of rows)."""
 
     HEADERS = ("Collar", "Name", "Rank", "Team", "Status", "Hours", "Year to date", "Minimum")
@@ -174,19 +175,6 @@ class OfficersModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.sort_column, self.sort_order = column, order
         self._apply()
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
