@@ -951,10 +951,10 @@ def _write_rows(
     rank_hist: list[tuple[RowPlan, dict[str, Any]]] = []
     status_hist: list[tuple[RowPlan, dict[str, Any]]] = []
     for r in updated:
-        oid = r.officer_id
+        u_oid = r.officer_id
         fields = tuple(sorted(k for k in r.changes if ":" not in k))
         if fields:
-            by_fields[fields].append({"b_id": oid, **{"b_" + f: r.changes[f][1] for f in fields}})
+            by_fields[fields].append({"b_id": u_oid, **{"b_" + f: r.changes[f][1] for f in fields}})
         for key, (old, new) in r.changes.items():
             entity = (
                 "officers" if ":" not in key else ("legacy_fields" if key.startswith("legacy:") else "duties")
@@ -962,12 +962,12 @@ def _write_rows(
             events.append(
                 audit.event_row(
                     entity,
-                    oid if entity == "officers" else None,
+                    u_oid if entity == "officers" else None,
                     "update" if old is not None else "create",
                     field=key,
                     old=old,
                     new=new,
-                    officer_id=oid,
+                    officer_id=u_oid,
                     reason=reason,
                     batch_id=bid,
                     at=now,
@@ -975,7 +975,15 @@ def _write_rows(
             )
         if "rank" in r.changes:
             rank_hist.append(
-                (r, {"officer_id": oid, "rank": r.changes["rank"][1], "effective": today, "created_at": now})
+                (
+                    r,
+                    {
+                        "officer_id": u_oid,
+                        "rank": r.changes["rank"][1],
+                        "effective": today,
+                        "created_at": now,
+                    },
+                )
             )
         if "status" in r.changes:
             new_status = r.changes["status"][1]
@@ -984,7 +992,7 @@ def _write_rows(
                 (
                     r,
                     {
-                        "officer_id": oid,
+                        "officer_id": u_oid,
                         "status": new_status,
                         "effective": left if new_status == "left" and left else today,
                         "reason": r.values.get("leaving_reason") if new_status == "left" else None,
