@@ -45,11 +45,9 @@ from desktop.core.errors import CipDeskError, ValidationError, plain_message
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
 from desktop.ui.table_model import ListTableModel
-from desktop.ui.widgets import EmptyState
+from desktop.ui.widgets import ERROR_STYLE, HINT_STYLE, EmptyState, error_label, open_officer
 
-ERROR_STYLE = "color: #b3261e;"
 OK_STYLE = "color: #1e6b35;"
-HINT_STYLE = "color: palette(mid);"
 _GREY = QBrush(QColor("#7a7a7a"))
 _RED = QBrush(QColor("#b3261e"))
 _AMBER_BG = QBrush(QColor("#fff4d6"))
@@ -76,27 +74,9 @@ def date_edit(day: dt.date | None = None) -> QDateEdit:
     return edit
 
 
-def error_label() -> QLabel:
-    label = QLabel()
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.hide()
-    return label
-
-
 def show_error(label: QLabel, text: str | None) -> None:
     label.setText(text or "")
     label.setVisible(bool(text))
-
-
-def open_officer(parent: QWidget, ctx: AppContext, officer_id: int) -> bool:
-    """The officer's record (the roster colleague's dialog, imported when needed)."""
-    try:
-        module = importlib.import_module("desktop.ui.officer_dialog")
-    except ModuleNotFoundError:
-        dialogs.info(parent, "Not available yet", "The officer record is not built yet.")
-        return False
-    return bool(module.open_officer(parent, ctx, officer_id))
 
 
 def report_error(parent: QWidget, title: str, exc: BaseException) -> None:

@@ -58,7 +58,7 @@ from desktop.core.domain import DUTY_TYPES, normalise_collar
 from desktop.core.errors import CipDeskError, ConflictError, NotFoundError, ValidationError, plain_message
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
-from desktop.ui.widgets import EmptyState
+from desktop.ui.widgets import EmptyState, error_label
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -492,14 +492,6 @@ def save_with_lock_reason(
     return fn(remembered)
 
 
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.hide()
-    return label
-
-
 def _show(label: QLabel, text: str | None, ok: bool = False) -> None:
     label.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
     label.setText(text or "")
@@ -622,7 +614,7 @@ class DutyForm(QWidget):
             cell.addWidget(hint)
         cell.addStretch(1)
         self.grid.addLayout(cell, self._row, 1)
-        err = _error_label()
+        err = error_label(ERROR_STYLE)
         self.grid.addWidget(err, self._row + 1, 1)
         for k in (key, *extra_keys):
             self.errors[k] = err
@@ -877,7 +869,7 @@ class DutyEntryDialog(QDialog):
         lab.setBuddy(self.officer.edit)
         top.addWidget(lab, 0, 0)
         top.addWidget(self.officer, 0, 1)
-        self.officer_error = _error_label()
+        self.officer_error = error_label(ERROR_STYLE)
         top.addWidget(self.officer_error, 1, 1)
         top.setColumnMinimumWidth(0, 44)
         layout.addLayout(top)
@@ -1062,7 +1054,7 @@ class DutyDialog(QDialog):
         else:
             self.form.set_date(day or dt.date.today())
         layout.addWidget(self.form)
-        self.error = _error_label()
+        self.error = error_label(ERROR_STYLE)
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -1353,7 +1345,7 @@ class EventDutyDialog(QDialog):
         self.form = DutyForm(ctx.db, default_type="event")
         self.form.set_date(default_date or dt.date.today())
         right.addWidget(self.form)
-        self.error = _error_label()
+        self.error = error_label(ERROR_STYLE)
         right.addWidget(self.error)
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)

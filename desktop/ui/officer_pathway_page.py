@@ -36,9 +36,8 @@ from desktop.core import pathway
 from desktop.core.errors import CipDeskError, ValidationError
 from desktop.ui.context import AppContext
 from desktop.ui.table_model import ListTableModel
+from desktop.ui.widgets import ERROR_STYLE, OK_STYLE, error_label, error_text
 
-ERROR_STYLE = "color: #b3261e;"
-OK_STYLE = "color: #1e7b34;"
 SOURCE_TEXT = {
     "roster": "Date from the roster (no stage record)",
     "implied": "Taken as met: a later stage is recorded",
@@ -152,14 +151,14 @@ class EntryDialog(QDialog):
         self.note = QLineEdit(entry.note or "")
         if not remove:
             form.addRow("&Date:", self.date)
-            self.date_error = self._error_label()
+            self.date_error = error_label()
             form.addRow("", self.date_error)
             form.addRow("&Assessor:", self.assessor)
             form.addRow("&Note:", self.note)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("Why? Kept in the audit log (required)")
         form.addRow("&Reason:", self.reason)
-        self.reason_error = self._error_label()
+        self.reason_error = error_label()
         form.addRow("", self.reason_error)
         layout.addLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -172,14 +171,6 @@ class EntryDialog(QDialog):
         layout.addWidget(buttons)
         self.reason.setFocus()
         self.resize(460, self.sizeHint().height())
-
-    @staticmethod
-    def _error_label() -> QLabel:
-        label = QLabel()
-        label.setStyleSheet(ERROR_STYLE)
-        label.setWordWrap(True)
-        label.hide()
-        return label
 
     def apply(self) -> None:
         for label in (self.reason_error, getattr(self, "date_error", None)):
@@ -350,7 +341,7 @@ class OfficerPathwayPage(QWidget):
                 self.ctx.db, self.officer_id, int(stage_id), on, self.assessor.text(), self.note.text()
             )
         except CipDeskError as exc:
-            text = "; ".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
+            text = error_text(exc)
             self.error.setText(text)
             self.error.show()
             return False

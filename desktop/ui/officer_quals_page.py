@@ -24,14 +24,13 @@ from PySide6.QtWidgets import (
 
 from desktop.core import qualifications as quals
 from desktop.core.domain import add_months
-from desktop.core.errors import CipDeskError, ValidationError
+from desktop.core.errors import CipDeskError
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
 from desktop.ui.officer_pathway_page import EnterRuns
 from desktop.ui.table_model import ListTableModel
+from desktop.ui.widgets import ERROR_STYLE, OK_STYLE, error_text
 
-ERROR_STYLE = "color: #b3261e;"
-OK_STYLE = "color: #1e7b34;"
 STATUS_BG = {"expired": QColor("#f8d7da"), "expiring": QColor("#fff3cd"), "valid": QColor("#d4edda")}
 STATUS_FG = {"expired": QColor("#8a1c24"), "expiring": QColor("#7a5a00"), "valid": QColor("#1e5e2f")}
 
@@ -274,7 +273,7 @@ class OfficerQualificationsPage(QWidget):
             else:
                 quals.record(self.ctx.db, self.officer_id, int(type_id), on, self.note.text())
         except CipDeskError as exc:
-            text = "; ".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
+            text = error_text(exc)
             self.error.setText(text)
             self.error.show()
             return False
@@ -299,7 +298,7 @@ class OfficerQualificationsPage(QWidget):
         try:
             quals.remove_record(self.ctx.db, rec.id, reason=reason)
         except CipDeskError as exc:
-            text = "; ".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
+            text = error_text(exc)
             self.error.setText(text)
             self.error.show()
             return False

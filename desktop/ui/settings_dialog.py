@@ -35,26 +35,10 @@ from PySide6.QtWidgets import (
 from desktop.core import pathway, settings
 from desktop.core import qualifications as quals
 from desktop.core.domain import DRIVING_GRADES
-from desktop.core.errors import CipDeskError, ValidationError
+from desktop.core.errors import CipDeskError
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
-from desktop.ui.widgets import EmptyState
-
-ERROR_STYLE = "color: #b3261e;"
-OK_STYLE = "color: #1e7b34;"
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.hide()
-    return label
-
-
-def _message(exc: CipDeskError) -> str:
-    return "; ".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
-
+from desktop.ui.widgets import OK_STYLE, EmptyState, error_label, error_text
 
 # ---------------------------------------------------------------------------------------------
 # General
@@ -80,7 +64,7 @@ class GeneralPage(QWidget):
         form = QFormLayout()
         self.force_name = QLineEdit()
         self.force_name.setMaxLength(120)
-        self.force_error = _error_label()
+        self.force_error = error_label()
         self.minimum_hours = QSpinBox()
         self.minimum_hours.setRange(0, 200)
         self.minimum_hours.setSuffix(" hours a month")
@@ -259,7 +243,7 @@ class StagesPage(QWidget):
         form.addRow("", self.save_button)
         body.addWidget(box, 4)
         layout.addLayout(body, 1)
-        self.error = _error_label()
+        self.error = error_label()
         self.status = QLabel()
         self.status.setStyleSheet(OK_STYLE)
         layout.addWidget(self.error)
@@ -354,7 +338,7 @@ class StagesPage(QWidget):
 
     def _fail(self, exc: CipDeskError) -> None:
         self.status.clear()
-        self.error.setText(_message(exc))
+        self.error.setText(error_text(exc))
         self.error.show()
 
     def _done(self, text: str, select_id: int | None = None) -> None:
@@ -476,7 +460,7 @@ class QualTypesPage(QWidget):
         form.addRow("&Category:", self.category)
         form.addRow("&Driving:", self.driving)
         form.addRow("", self.active)
-        self.error = _error_label()
+        self.error = error_label()
         form.addRow("", self.error)
         row = QHBoxLayout()
         self.status = QLabel()
@@ -585,7 +569,7 @@ class QualTypesPage(QWidget):
                 )
                 text = "Saved. Records already held keep their expiry dates."
         except CipDeskError as exc:
-            self.error.setText(_message(exc))
+            self.error.setText(error_text(exc))
             self.error.show()
             return False
         self.refresh(new_id)
@@ -602,7 +586,7 @@ class QualTypesPage(QWidget):
         try:
             quals.delete_type(self.ctx.db, t.id)
         except CipDeskError as exc:
-            self.error.setText(_message(exc))
+            self.error.setText(error_text(exc))
             self.error.show()
             return
         self.editing = None

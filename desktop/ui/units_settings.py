@@ -31,18 +31,9 @@ from desktop.core.domain import DRIVING_GRADES
 from desktop.core.errors import CipDeskError, ValidationError
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
+from desktop.ui.widgets import HINT_STYLE, error_label
 
-ERROR_STYLE = "color: #b3261e;"
-HINT_STYLE = "color: palette(mid);"
 _NEW = -1
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.hide()
-    return label
 
 
 class UnitsSettingsPage(QWidget):
@@ -89,7 +80,7 @@ class UnitsSettingsPage(QWidget):
                 h.setStyleSheet(HINT_STYLE)
                 h.setWordWrap(True)
                 lay.addWidget(h)
-            err = _error_label()
+            err = error_label()
             lay.addWidget(err)
             self.errors[key] = err
             form.addRow(label, box)
@@ -135,7 +126,7 @@ class UnitsSettingsPage(QWidget):
         self.status.setStyleSheet(HINT_STYLE)
         self.status.setWordWrap(True)
         right.addWidget(self.status)
-        self.form_error = _error_label()
+        self.form_error = error_label()
         right.addWidget(self.form_error)
         save_row = QHBoxLayout()
         save_row.addStretch(1)

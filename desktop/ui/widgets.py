@@ -1,9 +1,43 @@
-"""Small shared widgets: the empty state shown where a list has nothing yet."""
+"""Small shared widgets: the empty state shown where a list has nothing yet, the red label that gives a
+field's reason, and opening an officer's record from any page."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+from desktop.core.errors import CipDeskError, ValidationError
+
+if TYPE_CHECKING:
+    from desktop.ui.context import AppContext
+
+ERROR_STYLE = "color: #b3261e;"
+OK_STYLE = "color: #1e7b34;"
+HINT_STYLE = "color: palette(mid);"
+
+
+def error_label(style: str = ERROR_STYLE) -> QLabel:
+    """A word-wrapped label for a reason next to a field (red by default), hidden until it has one."""
+    label = QLabel()
+    label.setStyleSheet(style)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def error_text(exc: CipDeskError, sep: str = "; ") -> str:
+    """The reasons of a ValidationError joined into one line; any other error's own message."""
+    return sep.join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
+
+
+def open_officer(parent: QWidget | None, ctx: AppContext, officer_id: int) -> bool:
+    """Show the officer's record; True if anything was saved. Imported when needed: the officer
+    dialog imports the pages that call this."""
+    from desktop.ui.officer_dialog import open_officer as open_record
+
+    return bool(open_record(parent, ctx, officer_id))
 
 
 class EmptyState(QWidget):
