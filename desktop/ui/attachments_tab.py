@@ -17,7 +17,6 @@ from typing import Any
 from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QCompleter,
@@ -44,7 +43,7 @@ from desktop.core import attachments as att
 from desktop.core.errors import CipDeskError, ValidationError, plain_message
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
-from desktop.ui.table_model import ListTableModel
+from desktop.ui.table_model import ListTableModel, row_table
 from desktop.ui.widgets import ERROR_STYLE, HINT_STYLE, EmptyState, error_label, open_officer
 
 OK_STYLE = "color: #1e6b35;"
@@ -144,15 +143,10 @@ class RowsModel(ListTableModel):
 
 
 def make_table(model: RowsModel) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view = row_table(model)
     view.setAlternatingRowColors(True)
     view.setSortingEnabled(True)
     view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-    view.verticalHeader().hide()
     view.verticalHeader().setDefaultSectionSize(24)
     view.horizontalHeader().setStretchLastSection(True)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

@@ -22,7 +22,7 @@ from desktop.core import data_protection as dp
 from desktop.core import roster
 from desktop.core.domain import STATUS_LABELS
 from desktop.ui import dialogs
-from desktop.ui.table_model import ListTableModel
+from desktop.ui.table_model import ListTableModel, row_table
 from desktop.ui.tasks import run_task
 from desktop.ui.widgets import EmptyState
 
@@ -69,11 +69,7 @@ class RetentionReview(QDialog):
         self.intro.setWordWrap(True)
         layout.addWidget(self.intro)
         self.model = RetentionModel([])
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)
-        self.table.verticalHeader().hide()
+        self.table = row_table(self.model, QTableView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)

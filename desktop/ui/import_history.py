@@ -7,13 +7,11 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -21,7 +19,7 @@ from PySide6.QtWidgets import (
 from desktop.core import importer
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
-from desktop.ui.table_model import ListTableModel
+from desktop.ui.table_model import ListTableModel, row_table
 from desktop.ui.tasks import run_task
 from desktop.ui.widgets import EmptyState
 
@@ -76,12 +74,7 @@ class ImportHistoryDialog(QDialog):
         self.stack = QStackedWidget()
         self.empty = EmptyState("No roster has been imported yet. Use File > Import roster… to import one.")
         self.model = BatchModel(self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.verticalHeader().hide()
+        self.view = row_table(self.model)
         self.view.horizontalHeader().setStretchLastSection(True)
         for col, width in enumerate((55, 115, 170, 70, 60, 45, 45, 60, 75, 60, 65, 90)):
             self.view.setColumnWidth(col, width)

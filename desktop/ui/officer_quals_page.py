@@ -7,7 +7,6 @@ from typing import Any
 from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QFormLayout,
@@ -28,7 +27,7 @@ from desktop.core.errors import CipDeskError
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
 from desktop.ui.officer_pathway_page import EnterRuns
-from desktop.ui.table_model import ListTableModel
+from desktop.ui.table_model import ListTableModel, row_table
 from desktop.ui.widgets import ERROR_STYLE, OK_STYLE, error_text
 
 STATUS_BG = {"expired": QColor("#f8d7da"), "expiring": QColor("#fff3cd"), "valid": QColor("#d4edda")}
@@ -162,12 +161,7 @@ class OfficerQualificationsPage(QWidget):
 
     @staticmethod
     def _table(model: QualsModel) -> QTableView:
-        view = QTableView()
-        view.setModel(model)
-        view.verticalHeader().hide()
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view = row_table(model)
         header = view.horizontalHeader()
         for col in range(4):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)

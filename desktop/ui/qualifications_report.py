@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +26,7 @@ from desktop.core import qualifications as quals
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
 from desktop.ui.officer_quals_page import STATUS_BG, STATUS_FG
-from desktop.ui.table_model import ListTableModel
+from desktop.ui.table_model import ListTableModel, row_table
 from desktop.ui.widgets import EmptyState
 
 
@@ -148,14 +147,10 @@ class ExpiringDialog(QDialog):
         bar.addWidget(self.search, 1)
         layout.addLayout(bar)
         self.model = ExpiringModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
+        self.table = row_table(self.model, QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(5, Qt.SortOrder.AscendingOrder)
-        self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(self._open)
