@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -22,11 +22,8 @@ from PySide6.QtWidgets import (
 from desktop.core import backup, integrity
 from desktop.core.errors import CipDeskError
 from desktop.ui import dialogs
-from desktop.ui.table_model import ListTableModel, row_table
+from desktop.ui.table_model import Index, ListTableModel, row_table
 from desktop.ui.tasks import run_task
-
-_Index = QModelIndex | QPersistentModelIndex
-
 
 # ---------------------------------------------------------------------------------------------
 # Start-up questions
@@ -173,7 +170,7 @@ class BackupListModel(ListTableModel):
         super().__init__()
         self.rows = rows
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or role not in (
             Qt.ItemDataRole.DisplayRole,
             Qt.ItemDataRole.TextAlignmentRole,

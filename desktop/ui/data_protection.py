@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStringListModel, Qt
+from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import (
     QCompleter,
     QDialog,
@@ -22,12 +22,9 @@ from desktop.core import data_protection as dp
 from desktop.core import roster
 from desktop.core.domain import STATUS_LABELS
 from desktop.ui import dialogs
-from desktop.ui.table_model import ListTableModel, row_table
+from desktop.ui.table_model import Index, ListTableModel, row_table
 from desktop.ui.tasks import run_task
 from desktop.ui.widgets import EmptyState
-
-_Index = QModelIndex | QPersistentModelIndex
-
 
 # ---------------------------------------------------------------------------------------------
 # Retention review
@@ -41,7 +38,7 @@ class RetentionModel(ListTableModel):
         super().__init__()
         self.rows = rows
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
             return None
         r = self.rows[index.row()]

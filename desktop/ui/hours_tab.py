@@ -20,7 +20,6 @@ from PySide6.QtCore import (
     QAbstractListModel,
     QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     QSignalBlocker,
     QStringListModel,
     Qt,
@@ -58,9 +57,8 @@ from desktop.core.domain import DUTY_TYPES, normalise_collar
 from desktop.core.errors import CipDeskError, ConflictError, NotFoundError, ValidationError, plain_message
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
+from desktop.ui.table_model import Index
 from desktop.ui.widgets import EmptyState, error_label
-
-Index = QModelIndex | QPersistentModelIndex
 
 RAG_BACKGROUND = {
     "green": QColor("#c6e8c0"),
