@@ -314,7 +314,8 @@ class Duty(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
     is_monthly_total: Mapped[bool] = mapped_column(Boolean, default=False)
     source: Mapped[str] = mapped_column(String(16), default="manual")  # manual/import/demo
-    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    # Not indexed (migration 0002): every imported hours entry paid for it; only undo reads by batch.
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
