@@ -652,6 +652,8 @@ def _field_parser(target: str, lookup: _Lookup, syn: Synonyms) -> Callable[[Any]
     if target == "collar":
 
         def collar(v: Any) -> str | None:
+            if type(v) is str and v.isalnum():  # no spaces or dots: normalise_collar only upper-cases
+                return v.upper()
             return normalise_collar(v) or None
 
         return collar
