@@ -358,7 +358,7 @@ class ImportRow(Base):
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id", ondelete="CASCADE"), index=True)
     row_number: Mapped[int] = mapped_column(Integer)  # the sheet's own row number (1-based)
     outcome: Mapped[str] = mapped_column(String(12))
-    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id", ondelete="SET NULL"))
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id", ondelete="SET NULL"), index=True)
     collar: Mapped[str | None] = mapped_column(String(32))
     reasons: Mapped[list[Any] | None] = mapped_column(JSON)  # [{"column", "value", "why"}]
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # {"field": [old, new]} for undo
