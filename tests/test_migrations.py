@@ -49,10 +49,14 @@ def test_upgrade_an_empty_database_to_head_matches_the_models(tmp_path):
         engine.dispose()
 
 
-def test_a_database_made_by_the_first_revision_opens_and_keeps_its_data(tmp_path):
+RELEASED = sorted(migrate.known_revisions() - {migrate.head()})
+
+
+@pytest.mark.parametrize("revision", RELEASED)
+def test_a_database_made_by_every_earlier_revision_opens_and_keeps_its_data(tmp_path, revision):
     path = tmp_path / "first.sqlite"
     engine = make_engine(db_url(str(path)))
-    migrate.upgrade(engine, "0001")
+    migrate.upgrade(engine, revision)
     with engine.begin() as conn:
         conn.execute(
             text(
@@ -62,7 +66,7 @@ def test_a_database_made_by_the_first_revision_opens_and_keeps_its_data(tmp_path
             )
         )
     engine.dispose()
-    assert _version(path) == "0001"
+    assert _version(path) == revision
 
     db = open_database(db_url(str(path)), backup_dir=tmp_path / "backups")
     try:
