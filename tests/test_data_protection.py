@@ -212,7 +212,7 @@ def test_subject_access_export_contents(db, tmp_path):
         ("Next of kin", "Mary Featherstone 07700 900999")
     ]
     statuses = [r[0] for r in wb["Status history"].iter_rows(min_row=2, values_only=True)]
-    assert statuses == ["left"]
+    assert statuses == ["active", "left"]  # entered as a leaver: serving from joining until leaving
     trail = list(wb["Audit trail"].iter_rows(min_row=2, values_only=True))
     assert any(r[5] == "phone" and r[7] == "01234 567890" and r[8] == "phoned in" for r in trail)
     assert list(wb["Pathway"].iter_rows(min_row=2, values_only=True)) == [("None held.", None, None, None)]

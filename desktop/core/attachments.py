@@ -808,6 +808,7 @@ def end(
                 )
             withdrawn = a.state == "requested"
             a.state = "ended"
+            a.withdrawn = withdrawn
             a.end_date = when
             extra = _clean_text(note)
             if withdrawn:

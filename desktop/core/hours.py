@@ -11,6 +11,7 @@ A legacy monthly total (``is_monthly_total``) is one entry dated the 1st of its 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -119,7 +120,9 @@ def parse_hours_text(text: str) -> float | None:
     try:
         value = float(raw)
     except ValueError:
-        raise ValueError(f"{text.strip()!r} is not a number of hours: type 7.5 or 7:30.") from None
+        value = math.nan
+    if not math.isfinite(value):
+        raise ValueError(f"{text.strip()!r} is not a number of hours: type 7.5 or 7:30.")
     return value
 
 
@@ -398,7 +401,7 @@ def _validate_duty(
         limit = float(month_bounds(month_key(day))[1].day * 24) if day else 31 * 24.0
         if hours is None:
             errors.setdefault("hours", "Enter the hours of the month.")
-        elif hours <= 0 or hours > limit:
+        elif not math.isfinite(hours) or hours <= 0 or hours > limit:
             errors.setdefault("hours", f"A monthly total must be more than 0 and at most {limit:g} hours.")
     elif start is not None or end is not None:
         if start is None:
@@ -422,7 +425,7 @@ def _validate_duty(
                 values["hours"] = computed
     elif hours is None:
         errors.setdefault("hours", "Enter start and end times, or the hours.")
-    elif hours <= 0:
+    elif not math.isfinite(hours) or hours <= 0:
         errors.setdefault("hours", "Hours must be more than 0.")
     elif hours > MAX_DUTY_HOURS:
         errors.setdefault("hours", "A duty cannot be more than 24 hours: record longer work as two duties.")
@@ -733,7 +736,7 @@ def month_grid(db: Database, month: str, team: str | None = None) -> MonthGrid:
     """
     first, last = month_bounds(month)
     n_days = last.day
-    minimum = float(settings.get(db, "minimum_hours") or 16)
+    minimum = settings.minimum_hours(db)
     with db.read() as s:
         c = s.connection()  # Core rows: no ORM row processing for thousands of aggregate rows
         per_day = c.execute(

@@ -914,8 +914,8 @@ def _write_rows(
             joined_v, left_v = row[joined_i], row[left_i]
             status = v["status"]
             rank_rows.append((oid, v["rank"], joined_v))
-            if status == "left" and joined and left and joined < left:
-                status_rows.append((oid, "active", joined_v, None))
+            if status == "left" and (not joined or not left or joined < left):
+                status_rows.append((oid, "active", joined_v, None))  # serving until they left
             if status == "left":
                 status_rows.append((oid, status, left_v, v.get("leaving_reason")))
             else:

@@ -30,6 +30,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -279,6 +280,8 @@ class Attachment(Base):
     end_date: Mapped[dt.date | None] = mapped_column(Date)
     supervisor: Mapped[str | None] = mapped_column(String(120))
     state: Mapped[str] = mapped_column(String(16), default="requested")  # requested/active/ended
+    # An ended attachment that never started (a request withdrawn): no place held, nothing to count.
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), nullable=False)
     override_reason: Mapped[str | None] = mapped_column(Text)
     overridden_by: Mapped[str | None] = mapped_column(String(80))
     note: Mapped[str | None] = mapped_column(Text)

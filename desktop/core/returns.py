@@ -161,7 +161,7 @@ def compute(db: Database, month: str) -> dict[str, Any]:
     first, last = month_bounds(month)
     year_start = financial_year_start(last)
     three_back = add_months(first, -2)
-    minimum = float(settings.get(db, "minimum_hours") or 16)
+    minimum = settings.minimum_hours(db)
     warning_days = int(settings.get(db, "expiry_warning_days") or 60)
     notes: list[str] = []
 
@@ -192,6 +192,19 @@ def compute(db: Database, month: str) -> dict[str, Any]:
                 select(StatusChange.officer_id, StatusChange.reason).where(
                     StatusChange.status == "left", StatusChange.reason.is_not(None)
                 )
+            )
+        }
+        # Leavers of the month from the dated history, so a leaver who later rejoined still counts here.
+        left_in_month = {
+            oid: (day, reason)
+            for oid, day, reason in c.execute(  # effective is not NULL here: filtered by the range
+                select(StatusChange.officer_id, StatusChange.effective, StatusChange.reason)
+                .where(
+                    StatusChange.status == "left",
+                    StatusChange.effective >= first,
+                    StatusChange.effective <= last,
+                )
+                .order_by(StatusChange.effective, StatusChange.id)
             )
         }
         attest_stage = _stage_dates(c, PathwayStage.is_attestation)
@@ -241,10 +254,12 @@ def compute(db: Database, month: str) -> dict[str, Any]:
             .join(Unit, Unit.id == Attachment.unit_id)
             .where(
                 Attachment.state != "requested",
+                Attachment.withdrawn.is_(False),
                 Attachment.start_date <= last,
+                # end_date is the day the place becomes free: ending on the last day is not active then
                 or_(
                     and_(Attachment.end_date.is_(None), Attachment.state == "active"),
-                    Attachment.end_date >= last,
+                    Attachment.end_date > last,
                 ),
             )
             .group_by(Unit.name)
@@ -254,6 +269,7 @@ def compute(db: Database, month: str) -> dict[str, Any]:
             .join(Unit, Unit.id == Attachment.unit_id)
             .where(
                 Attachment.state != "requested",
+                Attachment.withdrawn.is_(False),
                 Attachment.start_date >= first,
                 Attachment.start_date <= last,
             )
@@ -262,7 +278,12 @@ def compute(db: Database, month: str) -> dict[str, Any]:
         ended_rows = c.execute(
             select(Attachment.officer_id, Unit.name, Attachment.end_date)
             .join(Unit, Unit.id == Attachment.unit_id)
-            .where(Attachment.end_date >= first, Attachment.end_date <= last)
+            .where(
+                Attachment.state == "ended",
+                Attachment.withdrawn.is_(False),
+                Attachment.end_date >= first,
+                Attachment.end_date <= last,
+            )
             .order_by(Attachment.end_date, Unit.name)
         ).all()
 
@@ -328,14 +349,16 @@ def compute(db: Database, month: str) -> dict[str, Any]:
             joiners.append(
                 {"collar": o.collar, "name": name, "date": o.joined.isoformat(), "rank": rank, "team": o.team}
             )
-        if o.left_date is not None and first <= o.left_date <= last:
-            reason = o.leaving_reason or leave_reasons.get(o.id) or "other"
+        left_here = left_in_month.get(o.id)
+        if left_here is None and o.left_date is not None and first <= o.left_date <= last:
+            left_here = (o.left_date, o.leaving_reason or leave_reasons.get(o.id))
+        if left_here is not None:
             leavers.append(
                 {
                     "collar": o.collar,
                     "name": name,
-                    "date": o.left_date.isoformat(),
-                    "reason": reason,
+                    "date": _iso(left_here[0]),
+                    "reason": left_here[1] or o.leaving_reason or "other",
                     "rank": rank,
                     "team": o.team,
                 }

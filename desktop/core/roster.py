@@ -261,8 +261,16 @@ def create_officer(db: Database, data: dict[str, Any]) -> int:
             raise ValidationError(errors)
         o = Officer(**values, updated_by=audit.current_user())
         o.rank_changes.append(RankChange(rank=o.rank, effective=o.joined))
-        status_from = o.left_date if o.status == "left" else o.joined
-        o.status_changes.append(StatusChange(status=o.status, effective=status_from, reason=o.leaving_reason))
+        if o.status == "left":
+            # Entered as a leaver: serving from joining (undated if unknown) until the leaving date,
+            # so months before they left still count them.
+            if o.joined is None or o.left_date is None or o.joined < o.left_date:
+                o.status_changes.append(StatusChange(status="active", effective=o.joined))
+            o.status_changes.append(
+                StatusChange(status="left", effective=o.left_date, reason=o.leaving_reason)
+            )
+        else:
+            o.status_changes.append(StatusChange(status=o.status, effective=o.joined))
         s.add(o)
         s.flush()
         return o.id

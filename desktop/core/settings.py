@@ -33,6 +33,12 @@ def set_value(db: Database, key: str, value: Any, *, reason: str | None = None) 
             row.value = value
 
 
+def minimum_hours(db: Database) -> float:
+    """The minimum hours a month (a setting; 0 is a valid setting, only a missing value means 16)."""
+    value = get(db, "minimum_hours")
+    return 16.0 if value is None or value == "" else float(value)
+
+
 def ranks(db: Database) -> list[tuple[str, str]]:
     """The force's ranks, lowest first, as (code, name)."""
     with db.read() as s:
