@@ -223,3 +223,10 @@ def test_sort_then_filter_keeps_order_and_reload_keeps_settings(model):
     model.set_data(ROWS, FLAGS, RANKS)  # a refresh keeps sort and filters
     assert ids(model) == [1, 3]
     assert model.row_of(2) is None
+
+
+def test_letters_nfkd_keeps_whole_sort_and_search_as_their_plain_forms():
+    from desktop.ui.roster_model import fold
+
+    assert fold("Øster") == "oster" and fold("Łukasz") == "lukasz" and fold("Strauß") == "strauss"
+    assert sorted(["Zieliński", "Øster", "Nowak"], key=fold) == ["Nowak", "Øster", "Zieliński"]

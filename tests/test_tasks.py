@@ -68,3 +68,14 @@ def test_a_window_closed_before_the_work_ends_is_left_alone(qtbot):
     assert tasks.wait_for_all(5000)
     qtbot.wait(50)
     assert called == []
+
+
+def test_tab_leaves_a_row_table(qtbot):
+    from desktop.ui.table_model import ListTableModel, row_table
+
+    class Model(ListTableModel):
+        HEADERS = ("A",)
+
+    view = row_table(Model())
+    qtbot.addWidget(view)
+    assert not view.tabKeyNavigation()

@@ -342,6 +342,7 @@ class FrozenTableView(QTableView):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        self.setTabKeyNavigation(False)  # Tab moves on to the next control, arrows move in the grid
         self.frozen_count = GridModel.FROZEN
         self.frozen = QTableView(self)
         self.frozen.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -389,7 +390,7 @@ class FrozenTableView(QTableView):
             self.frozen.setColumnWidth(col, width)
         grid_model = model if isinstance(model, GridModel) else None
         if grid_model is not None:
-            day_width = self.fontMetrics().horizontalAdvance("23.5") + 10
+            day_width = self.fontMetrics().horizontalAdvance("88.75") + 10
             for col in range(grid_model.first_day_col, grid_model.first_day_col + grid_model.n_days):
                 self.setColumnWidth(col, day_width)
             if grid_model.monthly_col >= 0:

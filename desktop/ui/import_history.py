@@ -120,7 +120,7 @@ class ImportHistoryDialog(QDialog):
             self.reason.setStyleSheet("")
             self.reason.setText(
                 f"Undoing import {batch.id} removes the {batch.created} officers it created (with their hours) "
-                f"and puts back the values it changed for {batch.updated} officers."
+                f"and puts back the values it changed for {batch.updated} officer{'s' if batch.updated != 1 else ''}."
             )
 
     def undo(self) -> None:
@@ -130,7 +130,7 @@ class ImportHistoryDialog(QDialog):
         text = (
             f"Undo import {batch.id} of {batch.file_name} ({batch.started_at:%d/%m/%Y %H:%M})?\n\n"
             f"{batch.created} officers it created will be removed with their hours, and the values it "
-            f"changed for {batch.updated} officers will be put back. A backup is taken first."
+            f"changed for {batch.updated} officer{'s' if batch.updated != 1 else ''} will be put back. A backup is taken first."
         )
         if not dialogs.confirm(self, "Undo import", text):
             return

@@ -752,15 +752,20 @@ class ImportWizard(QDialog):
     def fill_summary(self, result: importer.ImportResult) -> None:
         p = result.plan
         c = p.counts
+
+        def s_(count: int) -> str:
+            return "" if count == 1 else "s"
+
+        hours = p.hours_entries
         lines = [
             f"<h3>Imported {p.file_name}</h3>",
-            f"<p>Sheet “{p.sheet}”, {len(p.rows):,} rows (import {result.batch_id}).</p><ul>",
-            f"<li><b>{c['created']:,}</b> new officers</li>",
-            f"<li><b>{c['updated']:,}</b> officers updated</li>",
+            f"<p>Sheet “{p.sheet}”, {len(p.rows):,} row{s_(len(p.rows))} (import {result.batch_id}).</p><ul>",
+            f"<li><b>{c['created']:,}</b> new officer{s_(c['created'])}</li>",
+            f"<li><b>{c['updated']:,}</b> officer{s_(c['updated'])} updated</li>",
             f"<li>{c['unchanged']:,} already up to date</li>",
-            f"<li>{c['skipped']:,} rows skipped (blank or totals rows)</li>",
-            f"<li><b>{c['rejected']:,}</b> rows rejected</li>",
-            f"<li>{p.hours_entries:,} monthly hours entries saved</li></ul>",
+            f"<li>{c['skipped']:,} row{s_(c['skipped'])} skipped (blank or totals rows)</li>",
+            f"<li><b>{c['rejected']:,}</b> row{s_(c['rejected'])} rejected</li>",
+            f"<li>{hours:,} monthly hours entr{'y' if hours == 1 else 'ies'} saved</li></ul>",
         ]
         if c["rejected"]:
             lines.append(
@@ -778,6 +783,8 @@ class ImportWizard(QDialog):
         path = dialogs.save_file(self, "Save rejected rows", suggested)
         if not path:
             return
+        if not path.lower().endswith(".xlsx"):
+            path += ".xlsx"
         from desktop.excel.rejects import write_rejects
 
         try:

@@ -252,6 +252,7 @@ class ReturnsTab(QWidget):
         month_label = QLabel("&Month:")
         self.month_combo = QComboBox()
         self.month_combo.setMinimumContentsLength(16)
+        self.month_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.month_combo.setMaxVisibleItems(24)
         month_label.setBuddy(self.month_combo)
         self.earlier = QPushButton("◀ Earlier")

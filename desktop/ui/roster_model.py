@@ -67,13 +67,31 @@ _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
 
+# Letters that NFKD leaves whole: Øster sorts with O, Łukasz with L, Strauß finds "strauss".
+_UNDECOMPOSED = str.maketrans(
+    {
+        "Ø": "O",
+        "ø": "o",
+        "Æ": "AE",
+        "æ": "ae",
+        "Ł": "L",
+        "ł": "l",
+        "ß": "ss",
+        "Đ": "D",
+        "đ": "d",
+        "Œ": "OE",
+        "œ": "oe",
+    }
+)
+
+
 def fold(text: str | None) -> str:
     """Lower case without accents, for searching (``Siân`` matches ``sian``)."""
     if not text:
         return ""
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
