@@ -70,3 +70,20 @@ def test_nan_and_infinite_hours_are_refused_plainly(db):
 def test_a_minimum_of_zero_hours_is_a_setting_not_a_blank(db):
     settings.set_value(db, "minimum_hours", 0)
     assert returns.compute(db, "2025-03")["minimum_hours"] == 0
+
+
+def test_future_leaving_rank_change_and_duty_are_refused_in_plain_words(db):
+    from desktop.core.errors import ValidationError
+
+    oid = officer(db, "1")
+    later = dt.date.today() + dt.timedelta(days=30)
+    with pytest.raises(ValidationError) as leaving:
+        roster.record_leaving(db, oid, later, "resigned")
+    assert "in the future" in leaving.value.errors["left_date"]
+    with pytest.raises(ValidationError) as promotion:
+        roster.update_officer(db, oid, {"rank": "SSgt"}, effective=later)
+    assert "in the future" in promotion.value.errors["effective"]
+    assert roster.get_officer(db, oid)["rank"] == "SC" and roster.get_officer(db, oid)["status"] == "active"
+    with pytest.raises(ValidationError) as duty:
+        hours.add_duty(db, {"officer_id": oid, "date": later, "hours": 4, "duty_type": "patrol"})
+    assert "in the future" in duty.value.errors["date"]

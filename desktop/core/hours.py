@@ -395,6 +395,8 @@ def _validate_duty(
     day = values.get("date")
     if day is None:
         errors.setdefault("date", "Enter the date of the duty.")
+    elif day > dt.date.today() and not monthly_total:
+        errors.setdefault("date", f"{day:%d/%m/%Y} is in the future: record hours once the duty is done.")
     start, end, hours = values.get("start_time"), values.get("end_time"), values.get("hours")
     if monthly_total:
         values["start_time"] = values["end_time"] = None

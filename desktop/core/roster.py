@@ -183,6 +183,11 @@ def validate(s: Session, values: dict[str, Any], *, officer_id: int | None = Non
         errors["independent_patrol"] = "Independent patrol before joining: check both dates."
     if left and joined and left < joined:
         errors["left_date"] = "Left before joining: check both dates."
+    elif left and left > dt.date.today():
+        errors["left_date"] = (
+            f"{left:%d/%m/%Y} is in the future: record the leaving on or after the day they leave "
+            "(until then they are serving)."
+        )
     dob = values.get("date_of_birth")
     if dob and dob > dt.date.today():
         errors["date_of_birth"] = "Date of birth is in the future."
@@ -306,14 +311,27 @@ def update_officer(
             merged.update(changes)
             errors = validate(s, merged, officer_id=officer_id)
             when = effective or dt.date.today()
-            if merged["rank"] != o.rank and "rank" not in errors:
+            changing = merged["rank"] != o.rank or (
+                merged["status"] != o.status and merged["status"] != "left"
+            )
+            if changing and when > dt.date.today():
+                errors["effective"] = (
+                    f"{when:%d/%m/%Y} is in the future: record the change on or after the day it takes "
+                    "effect (it would show at once)."
+                )
+            if merged["rank"] != o.rank and "rank" not in errors and "effective" not in errors:
                 latest = max((r.effective for r in o.rank_changes if r.effective), default=None)
                 if latest and when < latest:
                     errors["effective"] = (
                         f"The new rank cannot take effect before {latest:%d/%m/%Y}, "
                         "when the current rank was recorded."
                     )
-            if merged["status"] != o.status and merged["status"] != "left" and "status" not in errors:
+            if (
+                merged["status"] != o.status
+                and merged["status"] != "left"
+                and "status" not in errors
+                and "effective" not in errors
+            ):
                 latest = max((c.effective for c in o.status_changes if c.effective), default=None)
                 if latest and when < latest:
                     errors["effective"] = (
