@@ -87,3 +87,59 @@ def test_future_leaving_rank_change_and_duty_are_refused_in_plain_words(db):
     with pytest.raises(ValidationError) as duty:
         hours.add_duty(db, {"officer_id": oid, "date": later, "hours": 4, "duty_type": "patrol"})
     assert "in the future" in duty.value.errors["date"]
+
+
+def test_a_back_dated_change_into_a_signed_off_month_needs_a_reason(db):
+    from desktop.core.hours import LockedMonthError
+
+    oid = officer(db, "1")
+    returns.sign_off(db, "2025-03")
+    with pytest.raises(LockedMonthError, match="March 2025 has been signed off"):
+        roster.record_leaving(db, oid, dt.date(2025, 3, 10), "resigned")
+    with pytest.raises(LockedMonthError):
+        roster.update_officer(db, oid, {"rank": "SSgt"}, effective=dt.date(2024, 12, 1))
+    roster.update_officer(db, oid, {"phone": "01234 567890"})  # not dated: no reason needed
+    roster.record_leaving(db, oid, dt.date(2025, 3, 10), "resigned", locked_reason="late paperwork")
+    assert roster.get_officer(db, oid)["status"] == "left"
+    assert any(e.reason and "late paperwork" in e.reason for e in roster.audit_history(db, oid))
+
+
+def test_an_import_into_a_signed_off_month_is_named_and_carries_its_reason(db, tmp_path):
+    from openpyxl import Workbook
+
+    from desktop.core import importer
+
+    officer(db, "4521")
+    returns.sign_off(db, "2025-03")
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Collar No.", "Surname", "Mar-25", "Apr-25"])
+    ws.append(["4521", "Officer4521", 12, 9])
+    path = tmp_path / "hours.xlsx"
+    wb.save(path)
+    assert importer.signed_off_months(db, importer.plan(db, path)) == ["2025-03"]
+    importer.run(db, path, lock_reason="figures corrected by the team leader")
+    oid = roster.find_by_collar(db, "4521")
+    assert any(
+        e.reason and "figures corrected by the team leader" in e.reason for e in roster.audit_history(db, oid)
+    )
+
+
+def test_the_leaving_dialog_asks_why_for_a_signed_off_month(ctx, qtbot, monkeypatch):
+    from desktop.ui import dialogs
+    from desktop.ui.officer_dialog import LeavingDialog
+
+    oid = officer(ctx.db, "1")
+    returns.sign_off(ctx.db, "2025-03")
+    asked = []
+    monkeypatch.setattr(dialogs, "ask_text", lambda parent, title, label, text="": asked.append(label) or "")
+    dlg = LeavingDialog(ctx, oid, roster.get_officer(ctx.db, oid).version, "Officer1")
+    qtbot.addWidget(dlg)
+    dlg.date.setText("10/03/2025")
+    dlg.reason.setCurrentIndex(dlg.reason.findData("resigned"))
+    dlg.save()
+    assert asked and "signed off" in asked[0]
+    assert roster.get_officer(ctx.db, oid)["status"] == "active"  # no reason given: nothing saved
+    monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: "late paperwork")
+    dlg.save()
+    assert roster.get_officer(ctx.db, oid)["status"] == "left"

@@ -42,6 +42,14 @@ def run(args: Any) -> int:
 
             write_rejects(args.rejects, plan)
             _say(f"Rejected rows saved to {args.rejects}.")
+        locked = importer.signed_off_months(db, plan)
+        if locked:
+            months = ", ".join(locked)
+            _say(
+                f"Warning: {plan.file_name} {'would change' if args.dry_run else 'changed'} hours in "
+                f"signed-off month(s) {months}; their returns keep the figures as signed off and show "
+                "the difference."
+            )
         counts = plan.counts
         verb = "Would import" if args.dry_run else "Imported"
         _say(

@@ -38,11 +38,11 @@ RAG_LABELS = {"green": "Met", "amber": "Below", "red": "Zero", "grey": "n/a"}
 class LockedMonthError(CipDeskError):
     """The duty falls in a signed-off month and no reason was given for changing it."""
 
-    def __init__(self, month: str):
+    def __init__(self, month: str, what: str = "add, change or remove a duty in it"):
         self.month = month
         super().__init__(
-            f"{month_label(month)} has been signed off and locked. Give a reason to add, change or "
-            "remove a duty in it; the reason is kept in the audit log."
+            f"{month_label(month)} has been signed off and locked. Give a reason to {what}; "
+            "the reason is kept in the audit log."
         )
 
 

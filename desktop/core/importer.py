@@ -712,6 +712,7 @@ def run(
     expected_sha256: str | None = None,
     backup: bool = True,
     today: dt.date | None = None,
+    lock_reason: str | None = None,
 ) -> ImportResult:
     """Import ``path``: decide every row and write the valid ones in ONE transaction.
 
@@ -732,7 +733,10 @@ def run(
 
             where = backup_before(db, "import")
             saved = str(where) if where else None
-        with db.session(reason=f"import of {wb.name}") as s:
+        why = f"import of {wb.name}" + (
+            f"; {lock_reason.strip()}" if lock_reason and lock_reason.strip() else ""
+        )
+        with db.session(reason=why) as s:
             the_plan = _decide(s, wb, sheet, header_row, mapping, value_map, progress, today)
             # Only rejected and skipped rows keep their cells (for the rejects workbook); let the
             # sheet go before writing to keep the peak memory down.
@@ -854,7 +858,7 @@ def _write_rows(
     s.add(batch)
     s.flush()  # from here this transaction holds the database's write lock
     bid = batch.id
-    reason = f"import of {p.file_name}"
+    reason = s.info.get("audit_reason") or f"import of {p.file_name}"
     total = len(p.rows)
     report(progress, 0, total, "Saving officers")
     events: list[dict[str, Any]] = []
@@ -1127,6 +1131,22 @@ def _write_rows(
 # ---------------------------------------------------------------------------------------------
 # History and undo
 # ---------------------------------------------------------------------------------------------
+
+
+def signed_off_months(db: Database, p: ImportPlan) -> list[str]:
+    """The signed-off months ("YYYY-MM") whose hours this import would set or change."""
+    months: set[str] = set()
+    for r in p.rows:
+        if r.outcome == "created":
+            months.update(r.hours)
+        elif r.outcome == "updated" and r.changes:
+            months.update(key[6:] for key in r.changes if key.startswith("hours:"))
+    if not months:
+        return []
+    from desktop.core.models import MonthLock
+
+    with db.read() as s:
+        return sorted(s.scalars(select(MonthLock.month).where(MonthLock.month.in_(sorted(months)))))
 
 
 def list_batches(db: Database) -> list[BatchInfo]:

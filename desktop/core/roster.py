@@ -290,6 +290,7 @@ def update_officer(
     effective: dt.date | None = None,
     acting: bool = False,
     reason: str | None = None,
+    locked_reason: str | None = None,
 ) -> OfficerRecord:
     """Apply changed fields. A rank or status change is dated ``effective`` (default today).
 
@@ -340,6 +341,9 @@ def update_officer(
                     )
             if errors:
                 raise ValidationError(errors)
+            _check_signed_off(s, o, merged, changes, when, locked_reason)
+            if locked_reason and locked_reason.strip():
+                s.info["audit_reason"] = "; ".join(x for x in (reason, locked_reason.strip()) if x)
             if merged["rank"] != o.rank:
                 o.rank_changes.append(
                     RankChange(rank=merged["rank"], effective=when, acting=acting, note=reason)
@@ -373,6 +377,35 @@ def local_time(at: dt.datetime) -> dt.datetime:
     return at.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
 
 
+def _check_signed_off(
+    s: Session,
+    o: Officer,
+    merged: dict[str, Any],
+    changes: dict[str, Any],
+    when: dt.date,
+    locked_reason: str | None,
+) -> None:
+    """A dated change reaching back into a signed-off month needs a reason (LockedMonthError)."""
+    if locked_reason and locked_reason.strip():
+        return
+    days: list[dt.date] = []
+    if merged["rank"] != o.rank or merged["status"] != o.status:
+        days.append(merged["left_date"] if merged["status"] == "left" and merged["left_date"] else when)
+    for name in ("joined", "attested", "independent_patrol", "left_date"):
+        if name in changes and changes[name] != getattr(o, name):
+            days += [d for d in (changes[name], getattr(o, name)) if d is not None]
+    if not days:
+        return
+    from desktop.core.hours import LockedMonthError
+    from desktop.core.models import MonthLock
+
+    first = min(days)
+    since = f"{first.year:04d}-{first.month:02d}"
+    month = s.scalar(select(MonthLock.month).where(MonthLock.month >= since).order_by(MonthLock.month))
+    if month is not None:
+        raise LockedMonthError(month, "make a change that alters its figures")
+
+
 def _conflict_text(o: Officer) -> str:
     when = local_time(o.updated_at).strftime("%d/%m/%Y %H:%M") if o.updated_at else "an unknown time"
     return (
@@ -389,6 +422,7 @@ def record_leaving(
     *,
     note: str | None = None,
     version: int | None = None,
+    locked_reason: str | None = None,
 ) -> OfficerRecord:
     """An officer is never deleted: leaving sets status left with the date and reason."""
     record = update_officer(
@@ -397,6 +431,7 @@ def record_leaving(
         {"status": "left", "left_date": left_date, "leaving_reason": reason},
         version=version,
         effective=left_date,
+        locked_reason=locked_reason,
         reason=note,
     )
     return record

@@ -697,6 +697,15 @@ class ImportWizard(QDialog):
             )
         else:
             self.previous_label.setText("")
+        self.locked_months = importer.signed_off_months(self.ctx.db, plan)
+        if self.locked_months:
+            names = ", ".join(month_label(m) for m in self.locked_months)
+            self.previous_label.setText(
+                (self.previous_label.text() + "<br>" if self.previous_label.text() else "")
+                + f"<b style='color:#b00020'>This import changes hours in signed-off "
+                f"month{'s' if len(self.locked_months) > 1 else ''}: {names}.</b> Their returns were "
+                "printed as they were; you will be asked why before importing."
+            )
         self.next_btn.setEnabled(c["created"] + c["updated"] > 0 or True)
 
     def _show_detail(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -723,6 +732,18 @@ class ImportWizard(QDialog):
             dict(self.value_map),
         )
         header = list(plan.header)
+        lock_reason = None
+        if getattr(self, "locked_months", None):
+            names = ", ".join(month_label(m) for m in self.locked_months)
+            lock_reason = dialogs.ask_text(
+                self,
+                "Signed-off months",
+                f"This import changes hours in {names}, signed off and locked: their returns were printed "
+                "with the figures as they were.\n\nIf the import must go ahead, say why (kept in the "
+                "audit log):",
+            )
+            if lock_reason is None or not lock_reason.strip():
+                return
 
         def work(progress: Any) -> importer.ImportResult:
             result = importer.run(
@@ -734,6 +755,7 @@ class ImportWizard(QDialog):
                 value_map=value_map,
                 progress=progress,
                 expected_sha256=plan.sha256,
+                lock_reason=lock_reason,
             )
             if mapping:
                 importer.remember_mapping(db, header, mapping)

@@ -410,15 +410,24 @@ class LeavingDialog(QDialog):
         if errors or when is None:
             self.show_errors(errors)
             return
+        from desktop.ui.hours_tab import _CANCELLED, save_with_lock_reason
+
         try:
-            self.record = roster.record_leaving(
-                self.ctx.db,
-                self.officer_id,
-                when,
-                reason,
-                note=self.note.text().strip() or None,
-                version=self.version,
+            record = save_with_lock_reason(
+                self,
+                lambda locked_reason: roster.record_leaving(
+                    self.ctx.db,
+                    self.officer_id,
+                    when,
+                    reason,
+                    note=self.note.text().strip() or None,
+                    version=self.version,
+                    locked_reason=locked_reason,
+                ),
             )
+            if record is _CANCELLED:
+                return
+            self.record = record
         except ValidationError as exc:
             self.show_errors(exc.errors)
             return
@@ -1080,15 +1089,25 @@ class OfficerDialog(QDialog):
             else:
                 changes = self._changes(values)
                 if changes:
-                    self.record = roster.update_officer(
-                        self.ctx.db,
-                        self.record.id,
-                        changes,
-                        version=self.record.version,
-                        effective=effective,
-                        acting=self.acting.isChecked() and self.acting.isVisible(),
-                        reason=self.change_reason.text().strip() or None,
+                    from desktop.ui.hours_tab import _CANCELLED, save_with_lock_reason
+
+                    record_id, version = self.record.id, self.record.version
+                    record = save_with_lock_reason(
+                        self,
+                        lambda locked_reason: roster.update_officer(
+                            self.ctx.db,
+                            record_id,
+                            changes,
+                            version=version,
+                            effective=effective,
+                            acting=self.acting.isChecked() and self.acting.isVisible(),
+                            reason=self.change_reason.text().strip() or None,
+                            locked_reason=locked_reason,
+                        ),
                     )
+                    if record is _CANCELLED:
+                        return False
+                    self.record = record
                 else:
                     return True
         except ValidationError as exc:
