@@ -143,3 +143,21 @@ def test_the_leaving_dialog_asks_why_for_a_signed_off_month(ctx, qtbot, monkeypa
     monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: "late paperwork")
     dlg.save()
     assert roster.get_officer(ctx.db, oid)["status"] == "left"
+
+
+def test_a_monthly_total_over_recorded_duties_is_named_before_it_counts_twice(db, tmp_path):
+    from openpyxl import Workbook
+
+    from desktop.core import importer
+
+    oid = officer(db, "4521")
+    hours.add_duty(
+        db, {"officer_id": oid, "date": dt.date(2025, 4, 9), "hours": 24.75, "duty_type": "patrol"}
+    )
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Collar No.", "Surname", "Apr-25", "May-25"])
+    ws.append(["4521", "Officer4521", 3, 8])
+    path = tmp_path / "hours.xlsx"
+    wb.save(path)
+    assert importer.totals_over_duties(db, importer.plan(db, path)) == [("4521", "2025-04", 16.0)]

@@ -42,6 +42,11 @@ def run(args: Any) -> int:
 
             write_rejects(args.rejects, plan)
             _say(f"Rejected rows saved to {args.rejects}.")
+        for collar, month, hours in importer.totals_over_duties(db, plan):
+            _say(
+                f"Warning: {plan.file_name}: the {month} total for {collar} is added to {hours:g} hours of "
+                "duties already recorded that month; check they are not counted twice."
+            )
         locked = importer.signed_off_months(db, plan)
         if locked:
             months = ", ".join(locked)

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from desktop.core import audit
 from desktop.core.db import Database
-from desktop.core.domain import DRIVING_GRADES, LEAVING_REASONS, STATUSES, normalise_collar
+from desktop.core.domain import DRIVING_GRADES, LEAVING_REASONS, STATUSES, month_bounds, normalise_collar
 from desktop.core.errors import CipDeskError, NotFoundError
 from desktop.core.models import (
     AuditEvent,
@@ -1147,6 +1147,41 @@ def signed_off_months(db: Database, p: ImportPlan) -> list[str]:
 
     with db.read() as s:
         return sorted(s.scalars(select(MonthLock.month).where(MonthLock.month.in_(sorted(months)))))
+
+
+def totals_over_duties(db: Database, p: ImportPlan) -> list[tuple[str, str, float]]:
+    """(collar, "YYYY-MM", hours) where the import sets a monthly total for an officer who already has
+    duties recorded that month: the total is added to them, so the month may count twice."""
+    wanted: dict[int, tuple[str, set[str]]] = {}
+    for r in p.rows:
+        if r.outcome == "updated" and r.officer_id is not None and r.changes:
+            months = {key[6:] for key in r.changes if key.startswith("hours:")}
+            if months:
+                wanted[r.officer_id] = (r.collar or "", months)
+    if not wanted:
+        return []
+    all_months = sorted(set().union(*(m for _, m in wanted.values())))
+    first, last = month_bounds(all_months[0])[0], month_bounds(all_months[-1])[1]
+    found: dict[tuple[int, str], float] = {}
+    with db.read() as s:
+        rows = s.execute(
+            select(Duty.officer_id, Duty.date, func.sum(Duty.hours))
+            .where(
+                Duty.officer_id.in_(list(wanted)),
+                Duty.is_monthly_total.is_(False),
+                Duty.date >= first,
+                Duty.date <= last,
+            )
+            .group_by(Duty.officer_id, Duty.date)
+        )
+        for oid, day, total in rows:
+            key = (oid, f"{day.year:04d}-{day.month:02d}")
+            found[key] = found.get(key, 0.0) + float(total or 0)
+    return sorted(
+        (wanted[oid][0], month, round(total, 2))
+        for (oid, month), total in found.items()
+        if month in wanted[oid][1] and total > 0
+    )
 
 
 def list_batches(db: Database) -> list[BatchInfo]:

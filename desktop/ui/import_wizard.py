@@ -706,6 +706,18 @@ class ImportWizard(QDialog):
                 f"month{'s' if len(self.locked_months) > 1 else ''}: {names}.</b> Their returns were "
                 "printed as they were; you will be asked why before importing."
             )
+        overlap = importer.totals_over_duties(self.ctx.db, plan)
+        if overlap:
+            shown = "; ".join(
+                f"{collar} {month_label(month)} ({hours:g} h)" for collar, month, hours in overlap[:5]
+            )
+            more = f" and {len(overlap) - 5:,} more" if len(overlap) > 5 else ""
+            self.previous_label.setText(
+                (self.previous_label.text() + "<br>" if self.previous_label.text() else "")
+                + f"<b>{len(overlap):,} monthly total{'s' if len(overlap) != 1 else ''} will be added to "
+                f"duties already recorded in the same month</b>: {shown}{more}. Check these are not "
+                "the same hours counted twice."
+            )
         self.next_btn.setEnabled(c["created"] + c["updated"] > 0 or True)
 
     def _show_detail(self, current: QModelIndex, _previous: QModelIndex) -> None:
