@@ -151,9 +151,10 @@ def test_a_monthly_total_over_recorded_duties_is_named_before_it_counts_twice(db
     from desktop.core import importer
 
     oid = officer(db, "4521")
-    hours.add_duty(
-        db, {"officer_id": oid, "date": dt.date(2025, 4, 9), "hours": 24.75, "duty_type": "patrol"}
-    )
+    for day in (9, 10):
+        hours.add_duty(
+            db, {"officer_id": oid, "date": dt.date(2025, 4, day), "hours": 8, "duty_type": "patrol"}
+        )
     wb = Workbook()
     ws = wb.active
     ws.append(["Collar No.", "Surname", "Apr-25", "May-25"])
