@@ -1665,7 +1665,8 @@ class HoursTab(QWidget):
         total = sum(r.total for r in self.model.rows)
         n = len(self.model.rows)
         text = (
-            f"<b>{label}</b>: {n:,} officer{'s' if n != 1 else ''} · {hours.format_hours(total) or '0'} hours · "
+            f"<b>{label}</b>: {n:,} officer{'s' if n != 1 else ''} serving at some time in the month · "
+            f"{hours.format_hours(total) or '0'} hours · "
             f"minimum {hours.format_hours(g.minimum_hours)} h: {counts['green']} met, {counts['amber']} below, "
             f"{counts['red']} zero, {counts['grey']} n/a"
         )

@@ -530,6 +530,11 @@ class ReturnsTab(QWidget):
         self.model.set_rows(f["officers"])
         self._update_shown()
         self.pages.setTabText(1, f"Officers ({len(f['officers']):,})")
+        self.pages.setTabToolTip(
+            1,
+            "Officers serving at month end, and leavers who did hours in the month (the headcount "
+            "counts only those serving at month end).",
+        )
         self._show_banner()
         self.stack.setCurrentWidget(self.pages)
         self._set_actions(True)
