@@ -42,6 +42,7 @@ from desktop.core.models import (
     utcnow,
 )
 from desktop.core.progress import Progress, report
+from desktop.core.roster import DATE_FIELDS, FIELDS
 from desktop.excel.headers import (
     FIELD_LABEL,
     IGNORE,
@@ -68,31 +69,9 @@ from desktop.excel.values import (
 )
 
 OUTCOMES = ("created", "updated", "unchanged", "skipped", "rejected")
-DATE_FIELDS = ("joined", "attested", "independent_patrol", "left_date", "date_of_birth")
 MAPPED_VALUE_FIELDS = ("rank", "status", "leaving_reason", "driving")
-OFFICER_FIELDS = (
-    "collar",
-    "surname",
-    "forenames",
-    "preferred_name",
-    "rank",
-    "status",
-    "team",
-    "station",
-    "joined",
-    "attested",
-    "independent_patrol",
-    "left_date",
-    "leaving_reason",
-    "date_of_birth",
-    "phone",
-    "email",
-    "address",
-    "employer",
-    "esp",
-    "driving",
-    "notes",
-)
+# Officer fields an import may set: the roster service's own list.
+OFFICER_FIELDS = FIELDS
 DUTY_TYPE = "patrol"
 PROGRESS_EVERY = 1000
 
