@@ -743,6 +743,17 @@ class DutyForm(QWidget):
                 shown.setdefault(id(label), []).append(errors[key])
         for label in set(self.errors.values()):
             _show(label, " ".join(shown.get(id(label), [])))
+        for key, widget in (
+            ("date", self.date_edit),
+            ("start_time", self.start_edit),
+            ("end_time", self.end_edit),
+            ("hours", self.hours_edit),
+            ("duty_type", self.type_combo),
+            ("unit_id", self.unit_combo),
+        ):
+            if key in errors:
+                widget.setFocus()  # the cursor goes where the problem is
+                break
 
     def clear_for_next(self) -> None:
         """After a save: clear times, hours and note; keep date, type and unit."""
