@@ -257,7 +257,12 @@ def test_sign_off_lock_and_drift(db, march):
 
 def test_drift_new_officer_is_one_difference(db, march):
     returns.sign_off(db, MONTH)
-    officer(db, "5001", "Newcomer", joined=dt.date(2025, 3, 20))
+    # Back-dated into the signed-off month: allowed with a reason (without one it is refused).
+    roster.create_officer(
+        db,
+        {"collar": "5001", "surname": "Newcomer", "forenames": "Sam", "joined": dt.date(2025, 3, 20)},
+        locked_reason="paperwork arrived late",
+    )
     paths = [d["path"] for d in returns.drift(db, MONTH)]
     assert "officers.5001" in paths
     assert not any(p.startswith("officers.5001.") for p in paths)

@@ -162,3 +162,26 @@ def test_a_monthly_total_over_recorded_duties_is_named_before_it_counts_twice(db
     path = tmp_path / "hours.xlsx"
     wb.save(path)
     assert importer.totals_over_duties(db, importer.plan(db, path)) == [("4521", "2025-04", 16.0)]
+
+
+def test_a_new_officer_back_dated_into_a_signed_off_month_needs_a_reason(db, tmp_path):
+    from openpyxl import Workbook
+
+    from desktop.core import importer
+    from desktop.core.hours import LockedMonthError
+
+    returns.sign_off(db, "2025-03")
+    with pytest.raises(LockedMonthError):
+        officer(db, "1")  # joined 2020: in the headcount of March 2025
+    roster.create_officer(db, {"collar": "2", "surname": "New", "joined": dt.date(2025, 4, 1)})  # after it
+    oid = roster.create_officer(
+        db, {"collar": "3", "surname": "Late", "joined": dt.date(2020, 1, 1)}, locked_reason="found on file"
+    )
+    assert any(e.reason == "found on file" for e in roster.audit_history(db, oid))
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Collar No.", "Surname", "Date Joined"])
+    ws.append(["4", "Imported", "01/02/2021"])
+    path = tmp_path / "roster.xlsx"
+    wb.save(path)
+    assert importer.signed_off_months(db, importer.plan(db, path)) == ["2025-03"]

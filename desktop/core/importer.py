@@ -1113,19 +1113,34 @@ def _write_rows(
 
 
 def signed_off_months(db: Database, p: ImportPlan) -> list[str]:
-    """The signed-off months ("YYYY-MM") whose hours this import would set or change."""
+    """The signed-off months ("YYYY-MM") whose figures this import would change: months whose hours
+    it sets, and every month from the earliest service date (joined, attested, independent patrol,
+    left) it sets on an officer."""
     months: set[str] = set()
+    dates: list[dt.date] = []
+    service = ("joined", "attested", "independent_patrol", "left_date")
     for r in p.rows:
         if r.outcome == "created":
             months.update(r.hours)
+            dates += [r.values[k] for k in service if r.values.get(k)]
         elif r.outcome == "updated" and r.changes:
             months.update(key[6:] for key in r.changes if key.startswith("hours:"))
-    if not months:
+            for k in service:
+                if k in r.changes:
+                    dates += [d for d in r.changes[k] if isinstance(d, dt.date)]
+    if not months and not dates:
         return []
     from desktop.core.models import MonthLock
 
+    since = min(dates).strftime("%Y-%m") if dates else "9999-12"
     with db.read() as s:
-        return sorted(s.scalars(select(MonthLock.month).where(MonthLock.month.in_(sorted(months)))))
+        return sorted(
+            s.scalars(
+                select(MonthLock.month).where(
+                    or_(MonthLock.month.in_(sorted(months)), MonthLock.month >= since)
+                )
+            )
+        )
 
 
 def totals_over_duties(db: Database, p: ImportPlan) -> list[tuple[str, str, float]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -253,7 +254,7 @@ def find_by_collar(db: Database, collar: str) -> int | None:
         return s.scalar(select(Officer.id).where(Officer.collar == normalise_collar(collar)))
 
 
-def create_officer(db: Database, data: dict[str, Any]) -> int:
+def create_officer(db: Database, data: dict[str, Any], *, locked_reason: str | None = None) -> int:
     """Create an officer. Rank and status are taken to have held since joining."""
     values = _clean(data)
     values.setdefault("rank", "SC")
@@ -264,6 +265,9 @@ def create_officer(db: Database, data: dict[str, Any]) -> int:
         errors = validate(s, values)
         if errors:
             raise ValidationError(errors)
+        _raise_if_signed_off(s, [values.get(n) for n in SERVICE_DATES], locked_reason)
+        if locked_reason and locked_reason.strip():
+            s.info["audit_reason"] = locked_reason.strip()
         o = Officer(**values, updated_by=audit.current_user())
         o.rank_changes.append(RankChange(rank=o.rank, effective=o.joined))
         if o.status == "left":
@@ -391,10 +395,20 @@ def _check_signed_off(
     days: list[dt.date] = []
     if merged["rank"] != o.rank or merged["status"] != o.status:
         days.append(merged["left_date"] if merged["status"] == "left" and merged["left_date"] else when)
-    for name in ("joined", "attested", "independent_patrol", "left_date"):
+    for name in SERVICE_DATES:
         if name in changes and changes[name] != getattr(o, name):
             days += [d for d in (changes[name], getattr(o, name)) if d is not None]
-    if not days:
+    _raise_if_signed_off(s, days, locked_reason)
+
+
+# Dates that place an officer in the figures of a month (headcount, attested, independent patrol).
+SERVICE_DATES = ("joined", "attested", "independent_patrol", "left_date")
+
+
+def _raise_if_signed_off(s: Session, dates: Sequence[dt.date | None], locked_reason: str | None) -> None:
+    """LockedMonthError when a signed-off month ends on or after the earliest of ``dates``."""
+    days = [d for d in dates if d is not None]
+    if not days or (locked_reason and locked_reason.strip()):
         return
     from desktop.core.hours import LockedMonthError
     from desktop.core.models import MonthLock

@@ -1085,7 +1085,17 @@ class OfficerDialog(QDialog):
             return False
         try:
             if self.record is None:
-                self.officer_id = roster.create_officer(self.ctx.db, values)
+                from desktop.ui.hours_tab import _CANCELLED, save_with_lock_reason
+
+                new_id = save_with_lock_reason(
+                    self,
+                    lambda locked_reason: roster.create_officer(
+                        self.ctx.db, values, locked_reason=locked_reason
+                    ),
+                )
+                if new_id is _CANCELLED:
+                    return False
+                self.officer_id = new_id
             else:
                 changes = self._changes(values)
                 if changes:
