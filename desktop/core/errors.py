@@ -8,11 +8,11 @@ class CipDeskError(Exception):
 
 
 class DatabaseOpenError(CipDeskError):
-    pass
+    """The database cannot be opened (not ours, not SQLite, a folder, an unreachable server)."""
 
 
 class NewerDatabaseError(DatabaseOpenError):
-    pass
+    """The database was made by a newer CiP Desk; it is left untouched."""
 
 
 class ValidationError(CipDeskError):
@@ -28,7 +28,7 @@ class ConflictError(CipDeskError):
 
 
 class NotFoundError(CipDeskError):
-    pass
+    """The record asked for does not exist (any more)."""
 
 
 def plain_message(exc: BaseException) -> str | None:
