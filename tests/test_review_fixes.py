@@ -185,3 +185,107 @@ def test_a_new_officer_back_dated_into_a_signed_off_month_needs_a_reason(db, tmp
     path = tmp_path / "roster.xlsx"
     wb.save(path)
     assert importer.signed_off_months(db, importer.plan(db, path)) == ["2025-03"]
+
+
+def _stage(db, code):
+    from desktop.core import pathway
+
+    st = pathway.get_pathway(db).by_code(code)
+    assert st is not None
+    return st.id
+
+
+def _to_phase1(db, oid):
+    from desktop.core import pathway
+
+    for code, day in (("application", 10), ("vetting", 11), ("phase1", 12)):
+        pathway.record_stage(db, oid, _stage(db, code), dt.date(2024, 1, day))
+
+
+def test_a_back_dated_attestation_or_ip_stage_into_a_signed_off_month_needs_a_reason(db):
+    from desktop.core import pathway
+    from desktop.core.hours import LockedMonthError
+
+    oid = roster.create_officer(db, {"collar": "7", "surname": "Late", "joined": dt.date(2024, 1, 10)})
+    _to_phase1(db, oid)
+    returns.sign_off(db, "2025-03")
+    # Attested in February 2025: March's "attested by month end" figures would change.
+    with pytest.raises(LockedMonthError, match="March 2025 has been signed off"):
+        pathway.record_stage(db, oid, _stage(db, "attestation"), dt.date(2025, 2, 1))
+    assert roster.get_officer(db, oid)["attested"] is None
+    entry = pathway.record_stage(
+        db, oid, _stage(db, "attestation"), dt.date(2025, 2, 1), locked_reason="form found late"
+    )
+    assert roster.get_officer(db, oid)["attested"] == dt.date(2025, 2, 1)
+    assert any(e.reason and "form found late" in e.reason for e in roster.audit_history(db, oid))
+    # Correcting it to a later date also moves March's figures; removing it too.
+    with pytest.raises(LockedMonthError):
+        pathway.correct_entry(db, entry, on=dt.date(2025, 4, 2), assessor=None, note=None, reason="typo")
+    pathway.correct_entry(
+        db, entry, on=dt.date(2025, 4, 2), assessor=None, note=None, reason="typo", locked_reason="agreed"
+    )
+    assert roster.get_officer(db, oid)["attested"] == dt.date(2025, 4, 2)
+    # After the signed-off month: no reason needed.
+    pathway.correct_entry(db, entry, on=dt.date(2025, 4, 3), assessor=None, note=None, reason="typo")
+    pathway.correct_entry(
+        db, entry, on=dt.date(2025, 2, 1), assessor=None, note=None, reason="typo", locked_reason="agreed"
+    )
+    # Removing an attestation dated before the signed-off month takes the officer out of its figures.
+    with pytest.raises(LockedMonthError):
+        pathway.remove_entry(db, entry, reason="wrong officer")
+    pathway.remove_entry(db, entry, reason="wrong officer", locked_reason="agreed with the SCO")
+    assert roster.get_officer(db, oid)["attested"] is None
+
+
+def test_stages_that_do_not_count_in_a_return_need_no_reason(db):
+    from desktop.core import pathway
+
+    oid = roster.create_officer(db, {"collar": "8", "surname": "Early", "joined": dt.date(2024, 1, 10)})
+    returns.sign_off(db, "2025-03")
+    pathway.record_stage(db, oid, _stage(db, "application"), dt.date(2024, 1, 10))
+    assert len(pathway.officer_progress(db, oid).entries) == 1
+
+
+def test_bulk_attestation_into_a_signed_off_month_records_nobody_without_a_reason(db):
+    from desktop.core import pathway
+    from desktop.core.hours import LockedMonthError
+
+    ids = [
+        roster.create_officer(db, {"collar": c, "surname": "S" + c, "joined": dt.date(2024, 1, 10)})
+        for c in ("11", "12")
+    ]
+    for oid in ids:
+        _to_phase1(db, oid)
+    returns.sign_off(db, "2025-03")
+    with pytest.raises(LockedMonthError):
+        pathway.record_bulk(db, ids, _stage(db, "attestation"), dt.date(2025, 3, 20))
+    assert all(roster.get_officer(db, oid)["attested"] is None for oid in ids)
+    result = pathway.record_bulk(
+        db, ids, _stage(db, "attestation"), dt.date(2025, 3, 20), locked_reason="ceremony paperwork late"
+    )
+    assert sorted(result.recorded) == sorted(ids)
+    assert all(roster.get_officer(db, oid)["attested"] == dt.date(2025, 3, 20) for oid in ids)
+
+
+def test_the_pathway_page_asks_why_before_changing_a_signed_off_month(ctx, qtbot, monkeypatch):
+    from PySide6.QtCore import QDate
+
+    from desktop.ui import dialogs
+    from desktop.ui.officer_pathway_page import OfficerPathwayPage
+
+    oid = roster.create_officer(ctx.db, {"collar": "9", "surname": "Page", "joined": dt.date(2024, 1, 10)})
+    _to_phase1(ctx.db, oid)
+    returns.sign_off(ctx.db, "2025-03")
+    page = OfficerPathwayPage(ctx, oid)
+    qtbot.addWidget(page)
+    page.stage.setCurrentIndex(page.stage.findText("Attestation"))
+    page.date.setDate(QDate(2025, 2, 1))
+    asked = []
+    monkeypatch.setattr(dialogs, "ask_text", lambda parent, title, label, text="": asked.append(label) or None)
+    assert not page.record()
+    assert asked and "March 2025 has been signed off" in asked[0]
+    assert not page.error.isVisibleTo(page)  # cancelled: nothing saved, nothing wrong
+    assert roster.get_officer(ctx.db, oid)["attested"] is None
+    monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: "form found late")
+    assert page.record()
+    assert roster.get_officer(ctx.db, oid)["attested"] == dt.date(2025, 2, 1)

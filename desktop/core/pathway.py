@@ -638,6 +638,37 @@ def _sync_roster(s: Session, stage: Stage, officer_id: int, old: dt.date | None,
         setattr(o, attr, None)
 
 
+def _check_signed_off(
+    s: Session,
+    stage: Stage,
+    dates: Iterable[dt.date | None],
+    locked_reason: str | None,
+) -> None:
+    """Attestation and independent patrol place an officer in a month's return: moving either date
+    into or out of a signed-off month needs a reason (LockedMonthError). Other stages do not count."""
+    if not (stage.is_attestation or stage.is_independent_patrol):
+        return
+    from desktop.core.roster import raise_if_signed_off
+
+    raise_if_signed_off(s, list(dates), locked_reason)
+    if locked_reason and locked_reason.strip():
+        s.info["audit_reason"] = "; ".join(
+            x for x in (s.info.get("audit_reason"), locked_reason.strip()) if x
+        )
+
+
+def _roster_date(s: Session, stage: Stage, officer_id: int) -> dt.date | None:
+    """The roster's own attested / independent patrol date that recording ``stage`` would replace."""
+    o = s.get(Officer, officer_id)
+    if o is None:
+        return None
+    if stage.is_attestation:
+        return o.attested
+    if stage.is_independent_patrol:
+        return o.independent_patrol
+    return None
+
+
 def _clean_text(value: str | None) -> str | None:
     return (value or "").strip() or None
 
@@ -658,8 +689,10 @@ def record_stage(
     note: str | None = None,
     *,
     today: dt.date | None = None,
+    locked_reason: str | None = None,
 ) -> int:
-    """Record that the officer achieved ``stage_id`` on ``on``; ValidationError says why not."""
+    """Record that the officer achieved ``stage_id`` on ``on``; ValidationError says why not,
+    LockedMonthError when it changes a signed-off month's figures and no ``locked_reason`` is given."""
     today = today or dt.date.today()
     pw = get_pathway(db)
     stage = _stage_in_use(pw, stage_id)
@@ -669,6 +702,7 @@ def record_stage(
         why = _refusal(pw, stage, o, _met(pw, o, records), on, today)
         if why:
             raise ValidationError({"achieved_on": why})
+        _check_signed_off(s, stage, [on, _roster_date(s, stage, officer_id)], locked_reason)
         row = StageAchieved(
             officer_id=officer_id,
             stage_id=stage_id,
@@ -707,8 +741,10 @@ def correct_entry(
     note: str | None,
     reason: str,
     today: dt.date | None = None,
+    locked_reason: str | None = None,
 ) -> None:
-    """Correct a recorded stage's date, assessor or note; the reason goes to the audit log."""
+    """Correct a recorded stage's date, assessor or note; the reason goes to the audit log.
+    A new date that changes a signed-off month's figures also needs ``locked_reason``."""
     why_text = _need_reason(reason)
     today = today or dt.date.today()
     pw = get_pathway(db)
@@ -723,6 +759,8 @@ def correct_entry(
         if why:
             raise ValidationError({"achieved_on": why})
         old = row.achieved_on
+        if old != on:
+            _check_signed_off(s, stage, [old, on], locked_reason)
         if row.achieved_on != on:
             row.achieved_on = on
         if row.assessor != _clean_text(assessor):
@@ -733,8 +771,9 @@ def correct_entry(
             _sync_roster(s, stage, o.id, old, on)
 
 
-def remove_entry(db: Database, entry_id: int, *, reason: str) -> None:
-    """Remove a recorded stage (a mistake); refused while a later recorded stage depends on it."""
+def remove_entry(db: Database, entry_id: int, *, reason: str, locked_reason: str | None = None) -> None:
+    """Remove a recorded stage (a mistake); refused while a later recorded stage depends on it, and
+    without ``locked_reason`` when it changes a signed-off month's figures."""
     why_text = _need_reason(reason)
     pw = get_pathway(db)
     with db.session(reason=why_text) as s:
@@ -748,6 +787,7 @@ def remove_entry(db: Database, entry_id: int, *, reason: str) -> None:
                     raise ValidationError(
                         {"stage": f"{later.name} depends on {stage.name}: remove {later.name} first."}
                     )
+            _check_signed_off(s, stage, [row.achieved_on], locked_reason)
             _sync_roster(s, stage, row.officer_id, row.achieved_on, None)
         s.delete(row)
 
@@ -797,8 +837,10 @@ def record_bulk(
     note: str | None = None,
     *,
     today: dt.date | None = None,
+    locked_reason: str | None = None,
 ) -> BulkResult:
-    """Record the stage for every officer it is accepted for (one transaction); the rest are refused."""
+    """Record the stage for every officer it is accepted for (one transaction); the rest are refused.
+    LockedMonthError (nothing recorded) when that changes a signed-off month and no reason is given."""
     today = today or dt.date.today()
     ids = list(dict.fromkeys(officer_ids))
     pw = get_pathway(db)
@@ -820,6 +862,7 @@ def record_bulk(
             if why:
                 refused.append(BulkLine(oid, o.collar, o.name, False, why))
                 continue
+            _check_signed_off(s, stage, [on, _roster_date(s, stage, oid)], locked_reason)
             s.add(
                 StageAchieved(
                     officer_id=oid,

@@ -265,7 +265,7 @@ def create_officer(db: Database, data: dict[str, Any], *, locked_reason: str | N
         errors = validate(s, values)
         if errors:
             raise ValidationError(errors)
-        _raise_if_signed_off(s, [values.get(n) for n in SERVICE_DATES], locked_reason)
+        raise_if_signed_off(s, [values.get(n) for n in SERVICE_DATES], locked_reason)
         if locked_reason and locked_reason.strip():
             s.info["audit_reason"] = locked_reason.strip()
         o = Officer(**values, updated_by=audit.current_user())
@@ -398,14 +398,14 @@ def _check_signed_off(
     for name in SERVICE_DATES:
         if name in changes and changes[name] != getattr(o, name):
             days += [d for d in (changes[name], getattr(o, name)) if d is not None]
-    _raise_if_signed_off(s, days, locked_reason)
+    raise_if_signed_off(s, days, locked_reason)
 
 
 # Dates that place an officer in the figures of a month (headcount, attested, independent patrol).
 SERVICE_DATES = ("joined", "attested", "independent_patrol", "left_date")
 
 
-def _raise_if_signed_off(s: Session, dates: Sequence[dt.date | None], locked_reason: str | None) -> None:
+def raise_if_signed_off(s: Session, dates: Sequence[dt.date | None], locked_reason: str | None) -> None:
     """LockedMonthError when a signed-off month ends on or after the earliest of ``dates``."""
     days = [d for d in dates if d is not None]
     if not days or (locked_reason and locked_reason.strip()):

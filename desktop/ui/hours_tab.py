@@ -58,7 +58,8 @@ from desktop.core.errors import CipDeskError, ConflictError, NotFoundError, Vali
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
 from desktop.ui.table_model import Index
-from desktop.ui.widgets import EmptyState, error_label
+from desktop.ui.widgets import CANCELLED as _CANCELLED
+from desktop.ui.widgets import EmptyState, error_label, save_with_lock_reason
 
 RAG_BACKGROUND = {
     "green": QColor("#c6e8c0"),
@@ -71,8 +72,6 @@ RAG_ORDER = {"red": 0, "amber": 1, "green": 2, "grey": 3}
 WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 ERROR_STYLE = "color: #b00020;"
 OK_STYLE = "color: #1b5e20;"
-
-_CANCELLED = object()
 
 
 def _natural_key(text: str) -> tuple[Any, ...]:
@@ -459,36 +458,6 @@ class FrozenTableView(QTableView):
 # ---------------------------------------------------------------------------------------------
 # Saving with a reason in locked months
 # ---------------------------------------------------------------------------------------------
-
-
-def save_with_lock_reason(
-    parent: QWidget | None, fn: Callable[[str | None], Any], reasons: dict[str, str] | None = None
-) -> Any:
-    """Call ``fn(reason)``; if the month is signed off, warn, ask for a reason and call it again.
-
-    ``reasons`` (month -> reason) remembers an answer so a run of entries asks once per month.
-    Returns ``fn``'s result, or ``_CANCELLED`` when the user gave no reason (nothing saved).
-    """
-    remembered = None
-    try:
-        return fn(None)
-    except hours.LockedMonthError as exc:
-        month = exc.month
-        remembered = (reasons or {}).get(month)
-        if remembered is None:
-            text = dialogs.ask_text(
-                parent,
-                "Signed-off month",
-                f"{hours.month_label(month)} has been signed off and locked: its return was printed "
-                "with the figures as they were.\n\nIf this change must be made, say why "
-                "(kept in the audit log):",
-            )
-            if text is None or not text.strip():
-                return _CANCELLED
-            remembered = text.strip()
-            if reasons is not None:
-                reasons[month] = remembered
-    return fn(remembered)
 
 
 def _show(label: QLabel, text: str | None, ok: bool = False) -> None:

@@ -410,7 +410,8 @@ class LeavingDialog(QDialog):
         if errors or when is None:
             self.show_errors(errors)
             return
-        from desktop.ui.hours_tab import _CANCELLED, save_with_lock_reason
+        from desktop.ui.widgets import CANCELLED as _CANCELLED
+        from desktop.ui.widgets import save_with_lock_reason
 
         try:
             record = save_with_lock_reason(
@@ -1085,7 +1086,8 @@ class OfficerDialog(QDialog):
             return False
         try:
             if self.record is None:
-                from desktop.ui.hours_tab import _CANCELLED, save_with_lock_reason
+                from desktop.ui.widgets import CANCELLED as _CANCELLED
+                from desktop.ui.widgets import save_with_lock_reason
 
                 new_id = save_with_lock_reason(
                     self,
@@ -1099,7 +1101,8 @@ class OfficerDialog(QDialog):
             else:
                 changes = self._changes(values)
                 if changes:
-                    from desktop.ui.hours_tab import _CANCELLED, save_with_lock_reason
+                    from desktop.ui.widgets import CANCELLED as _CANCELLED
+                    from desktop.ui.widgets import save_with_lock_reason
 
                     record_id, version = self.record.id, self.record.version
                     record = save_with_lock_reason(

@@ -34,7 +34,14 @@ from desktop.core import pathway
 from desktop.core.errors import CipDeskError, ValidationError
 from desktop.ui.context import AppContext
 from desktop.ui.table_model import ListTableModel, row_table
-from desktop.ui.widgets import ERROR_STYLE, OK_STYLE, error_label, error_text
+from desktop.ui.widgets import (
+    CANCELLED,
+    ERROR_STYLE,
+    OK_STYLE,
+    error_label,
+    error_text,
+    save_with_lock_reason,
+)
 
 SOURCE_TEXT = {
     "roster": "Date from the roster (no stage record)",
@@ -176,17 +183,29 @@ class EntryDialog(QDialog):
                 label.hide()
         assert self.entry.id is not None
         try:
+            entry_id = self.entry.id
             if self.remove:
-                pathway.remove_entry(self.ctx.db, self.entry.id, reason=self.reason.text())
-            else:
-                pathway.correct_entry(
-                    self.ctx.db,
-                    self.entry.id,
-                    on=self.date.date().toPython(),
-                    assessor=self.assessor.text(),
-                    note=self.note.text(),
-                    reason=self.reason.text(),
+                done = save_with_lock_reason(
+                    self,
+                    lambda locked: pathway.remove_entry(
+                        self.ctx.db, entry_id, reason=self.reason.text(), locked_reason=locked
+                    ),
                 )
+            else:
+                done = save_with_lock_reason(
+                    self,
+                    lambda locked: pathway.correct_entry(
+                        self.ctx.db,
+                        entry_id,
+                        on=self.date.date().toPython(),
+                        assessor=self.assessor.text(),
+                        note=self.note.text(),
+                        reason=self.reason.text(),
+                        locked_reason=locked,
+                    ),
+                )
+            if done is CANCELLED:
+                return
         except ValidationError as exc:
             for key, text in exc.errors.items():
                 label = self.reason_error if key in ("reason", "stage") or self.remove else self.date_error
@@ -330,9 +349,20 @@ class OfficerPathwayPage(QWidget):
             return False
         on = self.date.date().toPython()
         try:
-            pathway.record_stage(
-                self.ctx.db, self.officer_id, int(stage_id), on, self.assessor.text(), self.note.text()
+            done = save_with_lock_reason(
+                self,
+                lambda locked: pathway.record_stage(
+                    self.ctx.db,
+                    self.officer_id,
+                    int(stage_id),
+                    on,
+                    self.assessor.text(),
+                    self.note.text(),
+                    locked_reason=locked,
+                ),
             )
+            if done is CANCELLED:
+                return False
         except CipDeskError as exc:
             text = error_text(exc)
             self.error.setText(text)

@@ -49,7 +49,7 @@ from desktop.core import pathway
 from desktop.core.errors import CipDeskError
 from desktop.ui.context import AppContext
 from desktop.ui.table_model import ListTableModel
-from desktop.ui.widgets import EmptyState, open_officer
+from desktop.ui.widgets import CANCELLED, EmptyState, open_officer, save_with_lock_reason
 
 CARD_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMN_WIDTH = 210
@@ -389,9 +389,21 @@ class BulkRecordDialog(QDialog):
     def _record(self) -> None:
         stage_id, on = self.chosen()
         try:
-            self.result_value = pathway.record_bulk(
-                self.ctx.db, self.officer_ids, stage_id, on, self.assessor.text(), self.note.text()
+            result = save_with_lock_reason(
+                self,
+                lambda locked: pathway.record_bulk(
+                    self.ctx.db,
+                    self.officer_ids,
+                    stage_id,
+                    on,
+                    self.assessor.text(),
+                    self.note.text(),
+                    locked_reason=locked,
+                ),
             )
+            if result is CANCELLED:
+                return
+            self.result_value = result
         except CipDeskError as exc:
             self.error.setText(str(exc))
             self.error.show()

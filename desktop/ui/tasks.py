@@ -103,7 +103,9 @@ def run_task(
         if not close():
             import logging
 
-            logging.getLogger(__name__).warning("%s ended after its window closed: %s", title, type(exc).__name__)
+            logging.getLogger(__name__).warning(
+                "%s ended after its window closed: %s", title, type(exc).__name__
+            )
             return
         if isinstance(exc, Cancelled):
             if on_cancel is not None:

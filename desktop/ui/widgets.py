@@ -3,12 +3,15 @@ field's reason, and opening an officer's record from any page."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
+from desktop.core import hours
 from desktop.core.errors import CipDeskError, ValidationError
+from desktop.ui import dialogs
 
 if TYPE_CHECKING:
     from desktop.ui.context import AppContext
@@ -63,3 +66,37 @@ class EmptyState(QWidget):
 
     def set_text(self, text: str) -> None:
         self.label.setText(text)
+
+
+# Returned by save_with_lock_reason when the user gave no reason: nothing was saved.
+CANCELLED = object()
+
+
+def save_with_lock_reason(
+    parent: QWidget | None, fn: Callable[[str | None], Any], reasons: dict[str, str] | None = None
+) -> Any:
+    """Call ``fn(reason)``; if the month is signed off, warn, ask for a reason and call it again.
+
+    ``reasons`` (month -> reason) remembers an answer so a run of entries asks once per month.
+    Returns ``fn``'s result, or ``CANCELLED`` when the user gave no reason (nothing saved).
+    """
+    remembered = None
+    try:
+        return fn(None)
+    except hours.LockedMonthError as exc:
+        month = exc.month
+        remembered = (reasons or {}).get(month)
+        if remembered is None:
+            text = dialogs.ask_text(
+                parent,
+                "Signed-off month",
+                f"{hours.month_label(month)} has been signed off and locked: its return was printed "
+                "with the figures as they were.\n\nIf this change must be made, say why "
+                "(kept in the audit log):",
+            )
+            if text is None or not text.strip():
+                return CANCELLED
+            remembered = text.strip()
+            if reasons is not None:
+                reasons[month] = remembered
+    return fn(remembered)
