@@ -281,7 +281,9 @@ def test_the_pathway_page_asks_why_before_changing_a_signed_off_month(ctx, qtbot
     page.stage.setCurrentIndex(page.stage.findText("Attestation"))
     page.date.setDate(QDate(2025, 2, 1))
     asked = []
-    monkeypatch.setattr(dialogs, "ask_text", lambda parent, title, label, text="": asked.append(label) or None)
+    monkeypatch.setattr(
+        dialogs, "ask_text", lambda parent, title, label, text="": asked.append(label) or None
+    )
     assert not page.record()
     assert asked and "March 2025 has been signed off" in asked[0]
     assert not page.error.isVisibleTo(page)  # cancelled: nothing saved, nothing wrong

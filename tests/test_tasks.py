@@ -43,7 +43,9 @@ def test_cancel_stops_the_work_at_its_next_report(qtbot):
 
 def test_a_known_failure_is_shown_in_plain_words(qtbot, monkeypatch):
     shown = []
-    monkeypatch.setattr(dialogs, "error", lambda parent, title, text, details=None: shown.append((title, text)))
+    monkeypatch.setattr(
+        dialogs, "error", lambda parent, title, text, details=None: shown.append((title, text))
+    )
 
     def work(progress):
         raise CipDeskError("The file is not a spreadsheet.")
