@@ -616,3 +616,75 @@ def test_unit_with_attachments_cannot_be_deleted_only_deactivated(db):
     assert spare not in {x.id for x in att.list_units(db)}
     with db.read() as s:
         assert s.scalar(select(AuditEvent).where(AuditEvent.entity == "units", AuditEvent.action == "delete"))
+
+
+# -- correcting an attachment entered wrongly ----------------------------------------------------
+
+
+def test_correct_dates_needs_a_reason_rechecks_the_rules_and_is_audited(db):
+    uid = unit(db)
+    oid = qualified(db)
+    row = att.request(db, oid, uid, START, active=True)
+    with pytest.raises(ValidationError) as no_reason:
+        att.correct(db, row.id, start_date=D(2025, 6, 3), end_date=None, supervisor=None, reason=" ")
+    assert "Say why" in no_reason.value.errors["reason"]
+    # Six months after independent patrol (15/01/2021) is the rule: a start in March 2021 breaks it.
+    with pytest.raises(att.EligibilityError) as broken:
+        att.correct(db, row.id, start_date=D(2021, 3, 1), end_date=None, supervisor=None, reason="typo")
+    assert "not saved" in str(broken.value)
+    fixed = att.correct(
+        db, row.id, start_date=D(2025, 6, 3), end_date=None, supervisor="PS Grey", reason="form says 3rd"
+    )
+    assert (fixed.start_date, fixed.supervisor, fixed.state) == (D(2025, 6, 3), "PS Grey", "active")
+    with db.read() as s:
+        events = s.execute(
+            select(AuditEvent.field, AuditEvent.reason).where(
+                AuditEvent.entity == "attachments", AuditEvent.action == "update"
+            )
+        ).all()
+    assert {f for f, _r in events} >= {"start_date", "supervisor"}
+    assert all(r == "form says 3rd" for _f, r in events)
+    with pytest.raises(ConflictError):  # an old version: someone corrected it meanwhile
+        att.correct(
+            db, row.id, start_date=START, end_date=None, supervisor=None, reason="x", version=row.version
+        )
+
+
+def test_correcting_a_started_attachment_in_a_signed_off_month_needs_a_reason(db):
+    from desktop.core import returns
+    from desktop.core.hours import LockedMonthError
+
+    uid = unit(db)
+    oid = qualified(db)
+    row = att.request(db, oid, uid, START, active=True)
+    returns.sign_off(db, "2025-06")
+    with pytest.raises(LockedMonthError, match="June 2025"):
+        att.correct(db, row.id, start_date=D(2025, 6, 10), end_date=None, supervisor=None, reason="typo")
+    att.correct(
+        db,
+        row.id,
+        start_date=D(2025, 6, 10),
+        end_date=None,
+        supervisor=None,
+        reason="typo",
+        locked_reason="agreed with the SCO",
+    )
+    assert att.get_attachment(db, row.id).start_date == D(2025, 6, 10)
+    # The supervisor alone moves no figure: no reason for the signed-off month needed.
+    att.correct(db, row.id, start_date=D(2025, 6, 10), end_date=None, supervisor="PS Grey", reason="name")
+
+
+def test_correcting_an_ended_attachment_keeps_an_end_date_in_the_past(db):
+    uid = unit(db)
+    oid = qualified(db)
+    row = att.request(db, oid, uid, START, active=True)
+    att.end(db, row.id, end_date=D(2025, 9, 1))
+    with pytest.raises(ValidationError) as no_end:
+        att.correct(db, row.id, start_date=START, end_date=None, supervisor=None, reason="x")
+    assert "needs its end date" in no_end.value.errors["end"]
+    future = dt.date.today() + dt.timedelta(days=30)
+    with pytest.raises(ValidationError) as later:
+        att.correct(db, row.id, start_date=START, end_date=future, supervisor=None, reason="x")
+    assert "in the future" in later.value.errors["end"]
+    fixed = att.correct(db, row.id, start_date=START, end_date=D(2025, 8, 29), supervisor=None, reason="x")
+    assert (fixed.state, fixed.end_date) == ("ended", D(2025, 8, 29))

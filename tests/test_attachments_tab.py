@@ -390,3 +390,43 @@ def test_settings_page_follows_new_qualification_types(ctx, db, qtbot):
         s.add(QualificationType(name="Taser", validity_months=12))
     ctx.notify("qualifications")
     assert page.quals.count() == before + 1
+
+
+def test_correct_an_attachment_from_the_tab_and_the_officer_page(ctx, db, qtbot, monkeypatch, small):
+    row = att.request(db, small["able"], small["unit"], TODAY - dt.timedelta(days=20), active=True)
+    tab = AttachmentsTab(ctx)
+    qtbot.addWidget(tab)
+    tab.pages.setCurrentIndex(0)
+    tab.lists["current"][2].selectRow(0)
+    assert tab.correct_button.isEnabled()
+
+    def no_reason(dialog):
+        assert dialog.windowTitle() == "Correct attachment" and not dialog.officer.isEnabled()
+        assert dialog.save_button.text() == "Save correction"
+        dialog.start.setDate(to_qdate(TODAY - dt.timedelta(days=21)))
+
+    seen = auto_accept(monkeypatch, AttachmentDialog, no_reason)
+    tab.correct_selected()
+    assert seen[0].why_error.isVisibleTo(seen[0]) and "Say why" in seen[0].why_error.text()
+    assert att.get_attachment(db, row.id).start_date == row.start_date  # nothing saved
+
+    def with_reason(dialog):
+        dialog.start.setDate(to_qdate(TODAY - dt.timedelta(days=21)))
+        dialog.why.setText("started a day earlier")
+
+    auto_accept(monkeypatch, AttachmentDialog, with_reason)
+    tab.correct_selected()
+    assert att.get_attachment(db, row.id).start_date == TODAY - dt.timedelta(days=21)
+
+    page = OfficerAttachmentsPage(ctx, small["able"])
+    qtbot.addWidget(page)
+    page.view.selectRow(0)
+    assert page.correct_button.isEnabled()
+
+    def supervisor(dialog):
+        dialog.supervisor.setText("PS Grey")
+        dialog.why.setText("supervisor left out")
+
+    auto_accept(monkeypatch, AttachmentDialog, supervisor)
+    page.correct_selected()
+    assert att.get_attachment(db, row.id).supervisor == "PS Grey"

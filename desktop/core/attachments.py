@@ -823,6 +823,83 @@ def end(
         ) from exc
 
 
+def correct(
+    db: Database,
+    attachment_id: int,
+    *,
+    start_date: dt.date,
+    end_date: dt.date | None,
+    supervisor: str | None,
+    reason: str,
+    override_reason: str | None = None,
+    version: int | None = None,
+    locked_reason: str | None = None,
+    today: dt.date | None = None,
+) -> AttachmentRow:
+    """Correct an attachment's dates or supervisor (a mistake when it was entered); the reason is kept
+    in the audit log. The rules are checked again for a requested or active attachment (a break needs
+    ``override_reason``); moving the dates of one that started changes the returns of the months
+    between, so a signed-off month among them also needs ``locked_reason`` (LockedMonthError)."""
+    why = _clean_text(reason)
+    if not why:
+        raise ValidationError(
+            {"reason": "Say why you are correcting this attachment (kept in the audit log)."}
+        )
+    override = _clean_text(override_reason)
+    today = today or dt.date.today()
+    try:
+        with db.session() as s:
+            a = _load(s, attachment_id, version)
+            errors: dict[str, str] = {}
+            if end_date is not None and end_date < start_date:
+                errors["end"] = (
+                    f"The end date {fmt_date(end_date)} is before the start date {fmt_date(start_date)}."
+                )
+            if a.state == "ended" and end_date is None:
+                errors["end"] = "This attachment has ended: it needs its end date."
+            if a.state != "requested" and start_date > today:
+                errors["start"] = (
+                    f"{fmt_date(start_date)} is in the future, but this attachment has already started."
+                )
+            if a.state == "ended" and not a.withdrawn and end_date is not None and end_date > today:
+                errors["end"] = (
+                    f"{fmt_date(end_date)} is in the future, but this attachment has already ended."
+                )
+            if errors:
+                raise ValidationError(errors)
+            failures: list[RuleFailure] = []
+            if a.state != "ended":
+                failures = _check(s, a.officer_id, a.unit_id, start_date, end_date, a.id)
+                if failures and not override:
+                    raise EligibilityError(failures, "The correction was not saved")
+            counted = a.state != "requested" and not a.withdrawn
+            moved = [
+                d
+                for old, new in ((a.start_date, start_date), (a.end_date, end_date))
+                if old != new
+                for d in (old, new)
+            ]
+            if counted and moved:
+                from desktop.core.roster import raise_if_signed_off
+
+                raise_if_signed_off(s, moved, locked_reason)
+            parts = [why, _audit_reason(failures, override), _clean_text(locked_reason)]
+            s.info["audit_reason"] = "; ".join(p for p in parts if p)
+            if a.start_date != start_date:
+                a.start_date = start_date
+            if a.end_date != end_date:
+                a.end_date = end_date
+            if a.supervisor != _clean_text(supervisor):
+                a.supervisor = _clean_text(supervisor)
+            _apply_override(a, failures, override, "Corrected")
+            s.flush()
+            return _row(a, s.get_one(Officer, a.officer_id), s.get_one(Unit, a.unit_id))
+    except StaleDataError as exc:
+        raise ConflictError(
+            "Someone else changed this attachment at the same time. Reload and try again."
+        ) from exc
+
+
 # ---------------------------------------------------------------------------------------------
 # Lists
 # ---------------------------------------------------------------------------------------------

@@ -44,7 +44,15 @@ from desktop.core.errors import CipDeskError, ValidationError, plain_message
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
 from desktop.ui.table_model import ListTableModel, row_table
-from desktop.ui.widgets import ERROR_STYLE, HINT_STYLE, EmptyState, error_label, open_officer
+from desktop.ui.widgets import (
+    CANCELLED,
+    ERROR_STYLE,
+    HINT_STYLE,
+    EmptyState,
+    error_label,
+    open_officer,
+    save_with_lock_reason,
+)
 
 OK_STYLE = "color: #1e6b35;"
 _GREY = QBrush(QColor("#7a7a7a"))
@@ -220,7 +228,8 @@ def attachment_columns(*, unit: bool, officer: bool) -> list[Col]:
 
 
 class AttachmentDialog(QDialog):
-    """Request an attachment (or record one already started), or start a requested one.
+    """Request an attachment (or record one already started), start a requested one, or (``correct``)
+    put right the dates or supervisor of one entered wrongly, with a reason.
 
     The rules are checked as the fields change and shown in plain words before saving. When a rule
     fails, saving needs "Override with reason".
@@ -235,14 +244,22 @@ class AttachmentDialog(QDialog):
         unit_id: int | None = None,
         start: dt.date | None = None,
         attachment: att.AttachmentRow | None = None,
+        correct: bool = False,
     ):
         super().__init__(parent)
         self.ctx = ctx
         self.attachment = attachment
-        self.starting = attachment is not None
+        self.correcting = correct and attachment is not None
+        self.starting = attachment is not None and not self.correcting
         self.failures: list[att.RuleFailure] = []
         self.result_row: att.AttachmentRow | None = None
-        self.setWindowTitle("Start attachment" if self.starting else "Request attachment")
+        self.setWindowTitle(
+            "Correct attachment"
+            if self.correcting
+            else "Start attachment"
+            if self.starting
+            else "Request attachment"
+        )
         self.setMinimumWidth(620)
 
         layout = QVBoxLayout(self)
@@ -300,7 +317,7 @@ class AttachmentDialog(QDialog):
         form.addRow("&Unit:", self._with_error(self.unit, self.unit_error))
 
         first = attachment.start_date if attachment is not None else start
-        if attachment is not None and attachment.start_date > dt.date.today():
+        if self.starting and attachment is not None and attachment.start_date > dt.date.today():
             first = dt.date.today()
         self.start = date_edit(first)
         self.start_error = error_label()
@@ -317,8 +334,8 @@ class AttachmentDialog(QDialog):
             self.has_end.setChecked(attachment.end_date is not None)
             if attachment.end_date:
                 self.end.setDate(to_qdate(attachment.end_date))
-            self.has_end.setEnabled(False)
-            self.end.setEnabled(False)
+            self.has_end.setEnabled(self.correcting and attachment.state != "ended")
+            self.end.setEnabled(self.correcting and attachment.end_date is not None)
         self.end_error = error_label()
         end_box = QWidget()
         end_layout = QVBoxLayout(end_box)
@@ -334,11 +351,18 @@ class AttachmentDialog(QDialog):
         self.note = QPlainTextEdit()
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(54)
-        form.addRow("&Note:", self.note)
+        self.why = QLineEdit()
+        self.why.setPlaceholderText("e.g. start date typed wrongly; the unit's record says 03/02/2025")
+        self.why.setMaxLength(300)
+        self.why_error = error_label()
+        if self.correcting:
+            form.addRow("&Why correct it:", self._with_error(self.why, self.why_error))
+        else:
+            form.addRow("&Note:", self.note)
         self.already_started = QCheckBox(
             "Already started: record it as active now (start date today or earlier)"
         )
-        if not self.starting:
+        if attachment is None:
             form.addRow("", self.already_started)
 
         rules_frame = QFrame()
@@ -391,6 +415,8 @@ class AttachmentDialog(QDialog):
             self.officer.setFocus()
         else:
             self.start.setFocus()
+        if self.correcting:
+            self.save_button.setToolTip("The old and new values and your reason go to the audit log")
 
     @staticmethod
     def _with_error(widget: QWidget, label: QLabel) -> QWidget:
@@ -457,6 +483,12 @@ class AttachmentDialog(QDialog):
         show_error(self.end_error, None)
         if end is not None and end < start:
             show_error(self.end_error, "The end date is before the start date.")
+        if self.correcting and self.attachment is not None and self.attachment.state == "ended":
+            self.failures = []
+            self.rules.setStyleSheet(HINT_STYLE)
+            self.rules.setText("This attachment has ended: only its dates are checked, not the unit's rules.")
+            self._update_button()
+            return
         if oid is None or uid is None:
             self.failures = []
             if self.officer.currentText().strip() and oid is None:
@@ -509,7 +541,9 @@ class AttachmentDialog(QDialog):
         self.override.setEnabled(bool(self.failures))
         if not self.failures and self.override.isChecked():
             self.override.setChecked(False)
-        if self.starting:
+        if self.correcting:
+            text = "Save correction"
+        elif self.starting:
             text = "Start attachment"
         elif self.already_started.isChecked():
             text = "Record as started"
@@ -543,8 +577,35 @@ class AttachmentDialog(QDialog):
             return
         note = self.note.toPlainText().strip() or None
         supervisor = self.supervisor.text().strip() or None
+        if self.correcting and not self.why.text().strip():
+            show_error(self.why_error, "Say why you are correcting it: the reason is kept in the audit log.")
+            self.why.setFocus()
+            return
+        show_error(self.why_error, None)
         try:
-            if self.attachment is not None:
+            if self.correcting and self.attachment is not None:
+                row, why = self.attachment, self.why.text()
+                result = save_with_lock_reason(
+                    self,
+                    lambda locked: att.correct(
+                        self.ctx.db,
+                        row.id,
+                        start_date=self.start_date(),
+                        end_date=self.end_date(),
+                        supervisor=supervisor,
+                        reason=why,
+                        override_reason=reason or None,
+                        version=row.version,
+                        locked_reason=locked,
+                    ),
+                )
+                if result is CANCELLED:
+                    show_error(
+                        self.form_error, "Not saved: a signed-off month needs a reason for any change."
+                    )
+                    return
+                self.result_row = result
+            elif self.attachment is not None:
                 self.result_row = att.start(
                     self.ctx.db,
                     self.attachment.id,
@@ -571,7 +632,12 @@ class AttachmentDialog(QDialog):
             show_error(self.form_error, str(exc).split("\n", 1)[0] + ". See the rules above.")
             return
         except ValidationError as exc:
-            targets = {"start": self.start_error, "end": self.end_error, "unit": self.unit_error}
+            targets = {
+                "start": self.start_error,
+                "end": self.end_error,
+                "unit": self.unit_error,
+                "reason": self.why_error,
+            }
             rest = []
             for key, text in exc.errors.items():
                 if key in targets:
@@ -845,11 +911,20 @@ class AttachmentsTab(QWidget):
         self.start_button.clicked.connect(self.start_selected)
         self.end_button = QPushButton("&End attachment…")
         self.end_button.clicked.connect(self.end_selected)
+        self.correct_button = QPushButton("Co&rrect…")
+        self.correct_button.setToolTip("Put right the dates or supervisor of the selected attachment")
+        self.correct_button.clicked.connect(self.correct_selected)
         self.open_button = QPushButton("&Open officer")
         self.open_button.clicked.connect(self.open_selected)
         self.show_inactive = QCheckBox("Show units not in use")
         self.show_inactive.toggled.connect(lambda _on: self.refresh())
-        for w in (self.request_button, self.start_button, self.end_button, self.open_button):
+        for w in (
+            self.request_button,
+            self.start_button,
+            self.end_button,
+            self.correct_button,
+            self.open_button,
+        ):
             bar.addWidget(w)
         bar.addStretch(1)
         bar.addWidget(self.show_inactive)
@@ -993,6 +1068,7 @@ class AttachmentsTab(QWidget):
         self.request_button.setEnabled(has_units)
         self.start_button.setEnabled(row is not None and row.state == "requested")
         self.end_button.setEnabled(row is not None and row.state != "ended")
+        self.correct_button.setEnabled(row is not None)
         self.end_button.setText(
             "&Withdraw request…" if row is not None and row.state == "requested" else "&End attachment…"
         )
@@ -1027,6 +1103,16 @@ class AttachmentsTab(QWidget):
         if row is None or row.state == "ended":
             return
         if EndDialog(self.ctx, row, self).exec() == QDialog.DialogCode.Accepted:
+            self._changed()
+
+    def correct_selected(self) -> None:
+        row = self.current_attachment()
+        if row is None:
+            return
+        if (
+            AttachmentDialog(self.ctx, self, attachment=row, correct=True).exec()
+            == QDialog.DialogCode.Accepted
+        ):
             self._changed()
 
     def open_selected(self) -> None:

@@ -33,7 +33,10 @@ class OfficerAttachmentsPage(QWidget):
         self.start_button.clicked.connect(self.start_selected)
         self.end_button = QPushButton("&End…")
         self.end_button.clicked.connect(self.end_selected)
-        for w in (self.request_button, self.start_button, self.end_button):
+        self.correct_button = QPushButton("Co&rrect…")
+        self.correct_button.setToolTip("Put right the dates or supervisor of the selected attachment")
+        self.correct_button.clicked.connect(self.correct_selected)
+        for w in (self.request_button, self.start_button, self.end_button, self.correct_button):
             bar.addWidget(w)
         bar.addStretch(1)
         self.summary = QLabel()
@@ -72,6 +75,7 @@ class OfficerAttachmentsPage(QWidget):
         row = self.current()
         self.start_button.setEnabled(row is not None and row.state == "requested")
         self.end_button.setEnabled(row is not None and row.state != "ended")
+        self.correct_button.setEnabled(row is not None)
         self.end_button.setText("&Withdraw…" if row is not None and row.state == "requested" else "&End…")
 
     def _double_clicked(self) -> None:
@@ -100,4 +104,11 @@ class OfficerAttachmentsPage(QWidget):
         row = self.current()
         if row is not None and row.state != "ended":
             if EndDialog(self.ctx, row, self).exec() == QDialog.DialogCode.Accepted:
+                self.refresh()
+
+    def correct_selected(self) -> None:
+        row = self.current()
+        if row is not None:
+            dialog = AttachmentDialog(self.ctx, self, attachment=row, correct=True)
+            if dialog.exec() == QDialog.DialogCode.Accepted:
                 self.refresh()
