@@ -38,7 +38,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -720,6 +721,18 @@ def _load(s: Session, attachment_id: int, version: int | None) -> Attachment:
     return a
 
 
+@contextmanager
+def _editing(db: Database, reason: str | None = None) -> Iterator[Session]:
+    """A session for changing one attachment; a concurrent change becomes a plain ConflictError."""
+    try:
+        with db.session(reason=reason) as s:
+            yield s
+    except StaleDataError as exc:
+        raise ConflictError(
+            "Someone else changed this attachment at the same time. Reload and try again."
+        ) from exc
+
+
 def start(
     db: Database,
     attachment_id: int,
@@ -735,43 +748,34 @@ def start(
     The rules are checked again on the start date; a break needs ``override_reason``.
     """
     reason = _clean_text(override_reason)
-    try:
-        with db.session() as s:
-            a = _load(s, attachment_id, version)
-            if a.state != "requested":
-                raise ValidationError(
-                    {"state": f"Only a requested attachment can be started; this one is {a.state}."}
-                )
-            when = start_date or a.start_date
-            if when > dt.date.today():
-                raise ValidationError(
-                    {
-                        "start": f"{fmt_date(when)} is in the future: start the attachment on or after that day."
-                    }
-                )
-            if a.end_date is not None and a.end_date < when:
-                raise ValidationError(
-                    {
-                        "start": f"The start date {fmt_date(when)} is after the end date {fmt_date(a.end_date)}."
-                    }
-                )
-            failures = _check(s, a.officer_id, a.unit_id, when, a.end_date, a.id)
-            if failures and not reason:
-                raise EligibilityError(failures, "The attachment was not started")
-            s.info["audit_reason"] = _audit_reason(failures, reason)
-            a.state = "active"
-            a.start_date = when
-            if supervisor is not None:
-                a.supervisor = _clean_text(supervisor)
-            if _clean_text(note):
-                a.note = f"{a.note}\n{note}".strip() if a.note else _clean_text(note)
-            _apply_override(a, failures, reason, "Started")
-            s.flush()
-            return _row(a, s.get_one(Officer, a.officer_id), s.get_one(Unit, a.unit_id))
-    except StaleDataError as exc:
-        raise ConflictError(
-            "Someone else changed this attachment at the same time. Reload and try again."
-        ) from exc
+    with _editing(db) as s:
+        a = _load(s, attachment_id, version)
+        if a.state != "requested":
+            raise ValidationError(
+                {"state": f"Only a requested attachment can be started; this one is {a.state}."}
+            )
+        when = start_date or a.start_date
+        if when > dt.date.today():
+            raise ValidationError(
+                {"start": f"{fmt_date(when)} is in the future: start the attachment on or after that day."}
+            )
+        if a.end_date is not None and a.end_date < when:
+            raise ValidationError(
+                {"start": f"The start date {fmt_date(when)} is after the end date {fmt_date(a.end_date)}."}
+            )
+        failures = _check(s, a.officer_id, a.unit_id, when, a.end_date, a.id)
+        if failures and not reason:
+            raise EligibilityError(failures, "The attachment was not started")
+        s.info["audit_reason"] = _audit_reason(failures, reason)
+        a.state = "active"
+        a.start_date = when
+        if supervisor is not None:
+            a.supervisor = _clean_text(supervisor)
+        if _clean_text(note):
+            a.note = f"{a.note}\n{note}".strip() if a.note else _clean_text(note)
+        _apply_override(a, failures, reason, "Started")
+        s.flush()
+        return _row(a, s.get_one(Officer, a.officer_id), s.get_one(Unit, a.unit_id))
 
 
 def end(
@@ -787,40 +791,33 @@ def end(
     ``end_date`` (default today) is the day the place becomes free. A request withdrawn before its
     start date ends on its start date, so it never held a place.
     """
-    try:
-        with db.session(reason=_clean_text(note)) as s:
-            a = _load(s, attachment_id, version)
-            if a.state == "ended":
-                raise ValidationError({"state": f"This attachment already ended on {fmt_date(a.end_date)}."})
-            today = dt.date.today()
-            when = end_date or today
-            if a.state == "requested" and end_date is None and when < a.start_date:
-                when = a.start_date
-            if when < a.start_date:
-                raise ValidationError(
-                    {
-                        "end": f"The end date {fmt_date(when)} is before the start date {fmt_date(a.start_date)}."
-                    }
-                )
-            if a.state == "active" and when > today:
-                raise ValidationError(
-                    {"end": f"{fmt_date(when)} is in the future: end the attachment on or after that day."}
-                )
-            withdrawn = a.state == "requested"
-            a.state = "ended"
-            a.withdrawn = withdrawn
-            a.end_date = when
-            extra = _clean_text(note)
-            if withdrawn:
-                extra = "Request withdrawn." + (f" {extra}" if extra else "")
-            if extra:
-                a.note = f"{a.note}\n{extra}" if a.note else extra
-            s.flush()
-            return _row(a, s.get_one(Officer, a.officer_id), s.get_one(Unit, a.unit_id))
-    except StaleDataError as exc:
-        raise ConflictError(
-            "Someone else changed this attachment at the same time. Reload and try again."
-        ) from exc
+    with _editing(db, reason=_clean_text(note)) as s:
+        a = _load(s, attachment_id, version)
+        if a.state == "ended":
+            raise ValidationError({"state": f"This attachment already ended on {fmt_date(a.end_date)}."})
+        today = dt.date.today()
+        when = end_date or today
+        if a.state == "requested" and end_date is None and when < a.start_date:
+            when = a.start_date
+        if when < a.start_date:
+            raise ValidationError(
+                {"end": f"The end date {fmt_date(when)} is before the start date {fmt_date(a.start_date)}."}
+            )
+        if a.state == "active" and when > today:
+            raise ValidationError(
+                {"end": f"{fmt_date(when)} is in the future: end the attachment on or after that day."}
+            )
+        withdrawn = a.state == "requested"
+        a.state = "ended"
+        a.withdrawn = withdrawn
+        a.end_date = when
+        extra = _clean_text(note)
+        if withdrawn:
+            extra = "Request withdrawn." + (f" {extra}" if extra else "")
+        if extra:
+            a.note = f"{a.note}\n{extra}" if a.note else extra
+        s.flush()
+        return _row(a, s.get_one(Officer, a.officer_id), s.get_one(Unit, a.unit_id))
 
 
 def correct(
@@ -847,57 +844,50 @@ def correct(
         )
     override = _clean_text(override_reason)
     today = today or dt.date.today()
-    try:
-        with db.session() as s:
-            a = _load(s, attachment_id, version)
-            errors: dict[str, str] = {}
-            if end_date is not None and end_date < start_date:
-                errors["end"] = (
-                    f"The end date {fmt_date(end_date)} is before the start date {fmt_date(start_date)}."
-                )
-            if a.state == "ended" and end_date is None:
-                errors["end"] = "This attachment has ended: it needs its end date."
-            if a.state != "requested" and start_date > today:
-                errors["start"] = (
-                    f"{fmt_date(start_date)} is in the future, but this attachment has already started."
-                )
-            if a.state == "ended" and not a.withdrawn and end_date is not None and end_date > today:
-                errors["end"] = (
-                    f"{fmt_date(end_date)} is in the future, but this attachment has already ended."
-                )
-            if errors:
-                raise ValidationError(errors)
-            failures: list[RuleFailure] = []
-            if a.state != "ended":
-                failures = _check(s, a.officer_id, a.unit_id, start_date, end_date, a.id)
-                if failures and not override:
-                    raise EligibilityError(failures, "The correction was not saved")
-            counted = a.state != "requested" and not a.withdrawn
-            moved = [
-                d
-                for old, new in ((a.start_date, start_date), (a.end_date, end_date))
-                if old != new
-                for d in (old, new)
-            ]
-            if counted and moved:
-                from desktop.core.roster import raise_if_signed_off
+    with _editing(db) as s:
+        a = _load(s, attachment_id, version)
+        errors: dict[str, str] = {}
+        if end_date is not None and end_date < start_date:
+            errors["end"] = (
+                f"The end date {fmt_date(end_date)} is before the start date {fmt_date(start_date)}."
+            )
+        if a.state == "ended" and end_date is None:
+            errors["end"] = "This attachment has ended: it needs its end date."
+        if a.state != "requested" and start_date > today:
+            errors["start"] = (
+                f"{fmt_date(start_date)} is in the future, but this attachment has already started."
+            )
+        if a.state == "ended" and not a.withdrawn and end_date is not None and end_date > today:
+            errors["end"] = f"{fmt_date(end_date)} is in the future, but this attachment has already ended."
+        if errors:
+            raise ValidationError(errors)
+        failures: list[RuleFailure] = []
+        if a.state != "ended":
+            failures = _check(s, a.officer_id, a.unit_id, start_date, end_date, a.id)
+            if failures and not override:
+                raise EligibilityError(failures, "The correction was not saved")
+        counted = a.state != "requested" and not a.withdrawn
+        moved = [
+            d
+            for old, new in ((a.start_date, start_date), (a.end_date, end_date))
+            if old != new
+            for d in (old, new)
+        ]
+        if counted and moved:
+            from desktop.core.roster import raise_if_signed_off
 
-                raise_if_signed_off(s, moved, locked_reason)
-            parts = [why, _audit_reason(failures, override), _clean_text(locked_reason)]
-            s.info["audit_reason"] = "; ".join(p for p in parts if p)
-            if a.start_date != start_date:
-                a.start_date = start_date
-            if a.end_date != end_date:
-                a.end_date = end_date
-            if a.supervisor != _clean_text(supervisor):
-                a.supervisor = _clean_text(supervisor)
-            _apply_override(a, failures, override, "Corrected")
-            s.flush()
-            return _row(a, s.get_one(Officer, a.officer_id), s.get_one(Unit, a.unit_id))
-    except StaleDataError as exc:
-        raise ConflictError(
-            "Someone else changed this attachment at the same time. Reload and try again."
-        ) from exc
+            raise_if_signed_off(s, moved, locked_reason)
+        parts = [why, _audit_reason(failures, override), _clean_text(locked_reason)]
+        s.info["audit_reason"] = "; ".join(p for p in parts if p)
+        if a.start_date != start_date:
+            a.start_date = start_date
+        if a.end_date != end_date:
+            a.end_date = end_date
+        if a.supervisor != _clean_text(supervisor):
+            a.supervisor = _clean_text(supervisor)
+        _apply_override(a, failures, override, "Corrected")
+        s.flush()
+        return _row(a, s.get_one(Officer, a.officer_id), s.get_one(Unit, a.unit_id))
 
 
 # ---------------------------------------------------------------------------------------------
