@@ -12,7 +12,11 @@ from typing import Any
 
 from desktop.core import importer
 from desktop.core.db import open_database
+from desktop.core.import_text import row_details
 from desktop.excel.reader import FileRefused
+
+# Updated rows named one by one on the command line, old → new (the rest are counted).
+SHOW_UPDATES = 50
 
 
 def _say(text: str) -> None:
@@ -37,6 +41,17 @@ def run(args: Any) -> int:
                 where = f", column {r['column']!r}" if r["column"] else ""
                 value = f", value {r['value']!r}" if r["value"] else ""
                 _say(f"{plan.file_name} row {row.row_number}{where}{value}: {r['why']}.")
+        updated = [r for r in plan.rows if r.outcome == "updated"]
+        for row in updated[:SHOW_UPDATES]:
+            _say(
+                f"{plan.file_name} row {row.row_number}, {row.collar} {row.name}: "
+                f"{'would change' if args.dry_run else 'changed'} {row_details(row)}."
+            )
+        if len(updated) > SHOW_UPDATES:
+            _say(
+                f"... and {len(updated) - SHOW_UPDATES} more updated rows "
+                "(every change is listed in the window's import preview and kept with the import)."
+            )
         if args.rejects and plan.rejected_rows:
             from desktop.excel.rejects import write_rejects
 
@@ -65,6 +80,12 @@ def run(args: Any) -> int:
             + ("" if batch is None else f" Import batch {batch}.")
             + (" Nothing was written (dry run)." if args.dry_run else "")
         )
+        others = [n for n in plan.sheet_names if n != plan.sheet]
+        if others:
+            names = ", ".join(repr(n) for n in others)
+            _say(
+                f"Only sheet {plan.sheet!r} was read; the workbook also has {names} (import one with --sheet)."
+            )
         if args.json:
             print(json.dumps(plan.summary(batch), ensure_ascii=False))
         return 1 if counts["rejected"] else 0

@@ -63,6 +63,12 @@ def normalise_collar(value: object) -> str:
     return text
 
 
+def collar_key(collar: str) -> str:
+    """What makes two collar numbers the same officer: leading zeros do not count, because a
+    spreadsheet that stores 0611 as a number shows 611. Kept as written; compared by this key."""
+    return collar.lstrip("0") or ("0" if collar else "")
+
+
 # English month names, independent of the locale (Qt sets the process locale on start).
 MONTH_NAMES: tuple[str, ...] = (
     "January",

@@ -27,7 +27,14 @@ from sqlalchemy.orm import Session
 
 from desktop.core import audit
 from desktop.core.db import Database
-from desktop.core.domain import DRIVING_GRADES, LEAVING_REASONS, STATUSES, month_bounds, normalise_collar
+from desktop.core.domain import (
+    DRIVING_GRADES,
+    LEAVING_REASONS,
+    STATUSES,
+    collar_key,
+    month_bounds,
+    normalise_collar,
+)
 from desktop.core.errors import CipDeskError, NotFoundError
 from desktop.core.models import (
     AuditEvent,
@@ -42,7 +49,7 @@ from desktop.core.models import (
     utcnow,
 )
 from desktop.core.progress import Progress, report
-from desktop.core.roster import DATE_FIELDS, FIELDS
+from desktop.core.roster import DATE_FIELDS, FIELDS, implausible_dates
 from desktop.excel.headers import (
     FIELD_LABEL,
     IGNORE,
@@ -219,11 +226,14 @@ def _synonyms(s: Session) -> Synonyms:
 def choose_sheet(wb: Workbook, syn: Synonyms, sheet: str | None) -> str:
     """The named sheet, else the first sheet whose header is recognised."""
     if sheet is not None:
-        if sheet not in wb.sheet_names:
-            raise FileRefused(
-                f"{wb.name} has no sheet called {sheet!r}. Its sheets are: {', '.join(wb.sheet_names)}."
-            )
-        return sheet
+        if sheet in wb.sheet_names:
+            return sheet
+        same = [n for n in wb.sheet_names if n.strip().casefold() == sheet.strip().casefold()]
+        if len(same) == 1:
+            return same[0]
+        raise FileRefused(
+            f"{wb.name} has no sheet called {sheet!r}. Its sheets are: {', '.join(wb.sheet_names)}."
+        )
     any_data = False
     for name in wb.sheet_names:
         rows = wb.rows(name)
@@ -359,7 +369,7 @@ def _decide(
     cols = [getattr(Officer, f) for f in OFFICER_FIELDS]
     for row in s.execute(select(Officer.id, *cols)):
         rec = row._asdict()
-        existing[rec["collar"]] = rec
+        existing[collar_key(rec["collar"])] = rec
     legacy_cols = [c for c in columns if c.target == LEGACY]
     month_cols = [c for c in columns if c.month]
     field_cols = [c for c in columns if c.target in FIELD_LABEL]
@@ -384,7 +394,7 @@ def _decide(
     surname_header = surname_col.header if surname_col else "Surname"
     header_of = {c.target: c.header for c in field_cols}
     totals_words = syn.totals
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, str]] = {}
     unknown: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     out: list[RowPlan] = []
 
@@ -406,7 +416,7 @@ def _decide(
         if first is None:
             out.append(RowPlan(rn, "skipped", reasons=[_reason("", "", "blank row")], original=raw))
             continue
-        if isinstance(first, str) and norm(first) in totals_words:
+        if isinstance(first, str) and _is_totals(norm(first), totals_words):
             out.append(
                 RowPlan(rn, "skipped", reasons=[_reason("", cell_text(first), "totals row")], original=raw)
             )
@@ -468,21 +478,26 @@ def _decide(
                 legacy[header_text] = text
 
         collar = vals.get("collar")
+        key = collar_key(collar) if collar else ""
         if not collar:
             if not any(r["column"] == collar_header for r in reasons):
                 reasons.insert(0, _reason(collar_header, "", "no collar number"))
-        elif collar in seen:
+        elif key in seen:
+            first_rn, first_collar = seen[key]
+            as_written = "" if first_collar == collar else f" (as {first_collar}: leading zeros do not count)"
             reasons.insert(
                 0,
                 _reason(
                     collar_header,
                     collar,
-                    f"collar number {collar} is already used by row {seen[collar]} of this file",
+                    f"collar number {collar} is already used by row {first_rn} of this file{as_written}",
                 ),
             )
         else:
-            seen[collar] = rn
-        old = existing.get(collar) if collar else None
+            seen[key] = (rn, collar)
+        old = existing.get(key) if collar else None
+        if old is not None and old["collar"] != collar:
+            vals["collar"] = collar = old["collar"]  # 611 in the sheet is officer 0611: kept as stored
         if not vals.get("surname") and old is None:
             if not any(r["column"] == surname_header for r in reasons):
                 reasons.append(_reason(surname_header, "", "no surname"))
@@ -548,6 +563,12 @@ def _decide(
     )
 
 
+def _is_totals(word: str, totals_words: set[str]) -> bool:
+    """A totals row: its first cell is one of the words ("Total", "Average"...) or begins with
+    total ("TOTAL HOURS", "Sub-total for A team")."""
+    return word in totals_words or word.startswith(("total", "subtotal", "grandtotal"))
+
+
 def _dedupe_targets(columns: list[Column]) -> None:
     used: set[str] = set()
     for col in columns:
@@ -591,6 +612,9 @@ def _check_order(
             _reason(header_of.get(col, FIELD_LABEL.get(col, col)), _fmt(value) if value else "", why)
         )
 
+    for fld, why in implausible_dates(merged).items():
+        if fld in vals or (fld == "date_of_birth" and "joined" in vals):
+            reasons.append(_reason(header_of.get(fld, FIELD_LABEL.get(fld, fld)), _fmt(merged[fld]), why))
     if attested and joined and attested < joined:
         add("attested", f"attested ({_fmt(attested)}) before joining ({_fmt(joined)})")
     if ip and joined and ip < joined:

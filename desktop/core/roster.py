@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from desktop.core import audit
 from desktop.core.db import Database
-from desktop.core.domain import LEAVING_REASONS, STATUSES, month_bounds, normalise_collar
+from desktop.core.domain import LEAVING_REASONS, STATUSES, collar_key, month_bounds, normalise_collar
 from desktop.core.errors import ConflictError, NotFoundError, ValidationError
 from desktop.core.models import AuditEvent, Duty, LegacyField, Officer, RankChange, RankDef, StatusChange
 
@@ -153,16 +153,29 @@ def _rank_codes(s: Session) -> set[str]:
     return set(s.scalars(select(RankDef.code)))
 
 
-def validate(s: Session, values: dict[str, Any], *, officer_id: int | None = None) -> dict[str, str]:
-    """Every problem with the complete set of ``values``, as field -> reason."""
+def validate(
+    s: Session,
+    values: dict[str, Any],
+    *,
+    officer_id: int | None = None,
+    changed: Iterable[str] | None = None,
+) -> dict[str, str]:
+    """Every problem with the complete set of ``values``, as field -> reason. Implausible dates are
+    only held against the ``changed`` fields (all when None), so an old record with an odd date
+    stored can still have its phone number changed."""
     errors: dict[str, str] = {}
     collar = values.get("collar")
     if not collar:
         errors["collar"] = "Collar number is required."
     else:
         clash = s.scalar(select(Officer).where(Officer.collar == collar))
+        if clash is None and collar[:1].isdigit():
+            clash = s.scalars(
+                select(Officer).where(func.ltrim(Officer.collar, "0") == collar_key(collar).lstrip("0"))
+            ).first()
         if clash is not None and clash.id != officer_id:
-            errors["collar"] = f"Collar number {collar} is already used by {clash.display_name}."
+            same = "" if clash.collar == collar else f" (as {clash.collar}: leading zeros do not count)"
+            errors["collar"] = f"Collar number {collar} is already used by {clash.display_name}{same}."
     if not values.get("surname"):
         errors["surname"] = "Surname is required."
     rank = values.get("rank")
@@ -174,6 +187,13 @@ def validate(s: Session, values: dict[str, Any], *, officer_id: int | None = Non
     reason = values.get("leaving_reason")
     if reason and reason not in LEAVING_REASONS:
         errors["leaving_reason"] = f"Unknown leaving reason {reason!r}."
+    odd = {k: _implausible_text(values, k, w) for k, w in implausible_dates(values).items()}
+    if changed is not None:
+        touched = set(changed)
+        if "joined" in touched:
+            touched.add("date_of_birth")
+        odd = {k: v for k, v in odd.items() if k in touched}
+    errors.update(odd)
     joined, attested = values.get("joined"), values.get("attested")
     ip, left = values.get("independent_patrol"), values.get("left_date")
     if attested and joined and attested < joined:
@@ -190,7 +210,9 @@ def validate(s: Session, values: dict[str, Any], *, officer_id: int | None = Non
             "(until then they are serving)."
         )
     dob = values.get("date_of_birth")
-    if dob and dob > dt.date.today():
+    if "date_of_birth" in errors:
+        pass
+    elif dob and dob > dt.date.today():
         errors["date_of_birth"] = "Date of birth is in the future."
     elif dob and joined and dob >= joined:
         errors["date_of_birth"] = "Date of birth is on or after the joining date: check both dates."
@@ -207,6 +229,49 @@ def validate(s: Session, values: dict[str, Any], *, officer_id: int | None = Non
     return errors
 
 
+# Before this no serving or recent officer joined; a date this early is a typing or reading slip (a
+# spreadsheet cell holding 1 reads as 01/01/1900).
+EARLIEST_SERVICE_DATE = dt.date(1950, 1, 1)
+MIN_AGE_AT_JOINING = 16
+DATE_WORDS = {
+    "joined": "Joining date",
+    "attested": "Attestation date",
+    "independent_patrol": "Independent patrol date",
+    "left_date": "Leaving date",
+}
+
+
+def _years(born: dt.date, on: dt.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def implausible_dates(values: dict[str, Any], today: dt.date | None = None) -> dict[str, str]:
+    """Dates no record can have, as field -> why in a few words: service dates before 1950 or
+    (joining, attesting, independent patrol) in the future, and a date of birth that makes the
+    officer under 16 at joining or over 100 today. Order between the dates is checked separately."""
+    today = today or dt.date.today()
+    why: dict[str, str] = {}
+    for name in DATE_WORDS:
+        day = values.get(name)
+        if not isinstance(day, dt.date):
+            continue
+        if day < EARLIEST_SERVICE_DATE:
+            why[name] = "is before 1950, which cannot be right"
+        elif name != "left_date" and day > today:
+            why[name] = "is in the future"
+    dob, joined = values.get("date_of_birth"), values.get("joined")
+    if isinstance(dob, dt.date) and dob <= today:
+        if _years(dob, today) > 100:
+            why["date_of_birth"] = "makes them over 100"
+        elif isinstance(joined, dt.date) and dob < joined and _years(dob, joined) < MIN_AGE_AT_JOINING:
+            why["date_of_birth"] = f"makes them {_years(dob, joined)} when they joined on {joined:%d/%m/%Y}"
+    return why
+
+
+def _implausible_text(values: dict[str, Any], name: str, why: str) -> str:
+    return f"{DATE_WORDS.get(name, 'Date of birth')} {values[name]:%d/%m/%Y} {why}: check the date."
+
+
 def check_officer(db: Database, data: dict[str, Any], *, officer_id: int | None = None) -> dict[str, str]:
     """Every problem saving ``data`` would meet (field -> reason), without saving anything.
 
@@ -219,11 +284,10 @@ def check_officer(db: Database, data: dict[str, Any], *, officer_id: int | None 
                 raise NotFoundError(f"No officer with id {officer_id}.")
             merged = {name: getattr(o, name) for name in FIELDS}
             merged.update(values)
-            values = merged
-        else:
-            values["rank"] = values.get("rank") or "SC"
-            values["status"] = values.get("status") or "active"
-        return validate(s, values, officer_id=officer_id)
+            return validate(s, merged, officer_id=officer_id, changed=values)
+        values["rank"] = values.get("rank") or "SC"
+        values["status"] = values.get("status") or "active"
+        return validate(s, values)
 
 
 def _record(o: Officer) -> OfficerRecord:
@@ -314,7 +378,7 @@ def update_officer(
                 changes.setdefault("leaving_reason", None)
             merged = {name: getattr(o, name) for name in FIELDS}
             merged.update(changes)
-            errors = validate(s, merged, officer_id=officer_id)
+            errors = validate(s, merged, officer_id=officer_id, changed=changes)
             when = effective or dt.date.today()
             changing = merged["rank"] != o.rank or (
                 merged["status"] != o.status and merged["status"] != "left"

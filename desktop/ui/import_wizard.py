@@ -8,7 +8,6 @@ Reading and checking run off the UI thread (run_task) with progress and Cancel.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core import importer, settings
 from desktop.core.domain import DRIVING_GRADES, LEAVING_REASONS, STATUS_LABELS, STATUSES
+from desktop.core.import_text import row_details
 from desktop.excel.headers import FIELD_TARGETS, IGNORE, LEGACY, column_letter, find_header_row, target_label
 from desktop.excel.reader import Workbook, open_workbook
 from desktop.excel.values import cell_text, load_synonyms, month_label
@@ -57,53 +57,6 @@ OUTCOME_COLOUR = {
 }
 FIELD_NAMES = {"rank": "Rank", "status": "Status", "leaving_reason": "Leaving reason", "driving": "Driving"}
 STEP_TITLES = ["1  File and sheet", "2  Columns", "3  Values", "4  Check rows", "5  Done"]
-
-
-def _shown(value: Any) -> str:
-    if value is None or value == "":
-        return "(blank)"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
-
-
-def change_label(key: str) -> str:
-    if key.startswith("legacy:"):
-        return key[7:]
-    if key.startswith("hours:"):
-        return f"Hours {month_label(key[6:])}"
-    return target_label(key)
-
-
-def row_details(row: importer.RowPlan) -> str:
-    """What happens to the row, in words: reasons, or old → new, or the new officer's hours."""
-    if row.outcome in ("rejected", "skipped"):
-        parts = []
-        for r in row.reasons:
-            if r["column"]:
-                shown = r["value"] and r["value"] not in r["why"]
-                value = f" {r['value']!r}" if shown else ""
-                parts.append(f"{r['column']}{value}: {r['why']}")
-            else:
-                parts.append(r["why"].capitalize())
-        return "; ".join(parts)
-    if row.outcome == "updated":
-        return "; ".join(
-            f"{change_label(k)}: {_shown(old)} → {_shown(new)}"
-            for k, (old, new) in row.changes.items()
-            if not k.startswith("_")
-        )
-    if row.outcome == "created":
-        m = len(row.hours)
-        extra = f", {m} month{'s' if m != 1 else ''} of hours" if m else ""
-        n = len(row.legacy)
-        legacy = f", {n} other field{'s' if n != 1 else ''} kept" if n else ""
-        return f"New officer{extra}{legacy}"
-    return "Already up to date"
 
 
 class PreviewModel(QAbstractTableModel):
