@@ -291,3 +291,17 @@ def test_the_pathway_page_asks_why_before_changing_a_signed_off_month(ctx, qtbot
     monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: "form found late")
     assert page.record()
     assert roster.get_officer(ctx.db, oid)["attested"] == dt.date(2025, 2, 1)
+
+
+def test_a_return_for_a_month_not_over_says_so_and_cannot_be_signed_off(db):
+    from desktop.core.errors import ValidationError
+
+    today = dt.date.today()
+    this_month = f"{today.year:04d}-{today.month:02d}"
+    later = dt.date(today.year + 1, today.month, 1)
+    notes = returns.compute(db, this_month)["notes"]
+    assert any("is not over yet: figures as at " + today.strftime("%d/%m/%Y") in n for n in notes)
+    notes = returns.compute(db, f"{later.year:04d}-{later.month:02d}")["notes"]
+    assert any("has not started yet" in n for n in notes)
+    with pytest.raises(ValidationError, match="is not over yet"):
+        returns.sign_off(db, this_month)

@@ -52,7 +52,7 @@ from desktop.core.domain import (
     month_bounds,
     month_label,
 )
-from desktop.core.errors import CipDeskError, ConflictError
+from desktop.core.errors import CipDeskError, ConflictError, ValidationError
 from desktop.core.models import (
     Attachment,
     Duty,
@@ -413,6 +413,17 @@ def compute(db: Database, month: str) -> dict[str, Any]:
             }
         )
 
+    today = dt.date.today()
+    if first > today:
+        notes.append(
+            f"{month_label(month)} has not started yet: these figures show only who is on the roster, "
+            "and no hours can have been recorded."
+        )
+    elif last >= today:
+        notes.append(
+            f"{month_label(month)} is not over yet: figures as at {today:%d/%m/%Y}, with the hours "
+            "recorded so far."
+        )
     if no_joined:
         plural = no_joined != 1
         notes.append(
@@ -582,6 +593,14 @@ def sign_off(db: Database, month: str, note: str | None = None) -> dict[str, Any
     ConflictError if the month is already signed off (the stored figures are never replaced).
     """
     month = parse_month(month)
+    _first, last = month_bounds(month)
+    if last >= dt.date.today():
+        raise ValidationError(
+            {
+                "month": f"{month_label(month)} is not over yet: its return can be signed off from "
+                f"{last + dt.timedelta(days=1):%d/%m/%Y}, once every duty is in."
+            }
+        )
     figures = compute(db, month)
     try:
         with db.session(reason=f"monthly return {month} signed off") as s:
