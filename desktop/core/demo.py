@@ -880,7 +880,8 @@ def generate(
     if not 1 <= years <= MAX_YEARS:
         raise CipDeskError(f"The number of years must be between 1 and {MAX_YEARS} (got {years}).")
     today = today or dt.date.today()
-    stamp = dt.datetime.combine(today, dt.time(6, 0))
+    # The start of the day (stored as UTC): never a time later than now on the day it is built.
+    stamp = dt.datetime.combine(today, dt.time(0, 0))
     stages, qtypes, units, ranks, existing = _reference(db)
     if existing:
         raise CipDeskError(

@@ -47,7 +47,7 @@ from desktop.core.domain import DRIVING_GRADES, LEAVING_REASONS, STATUS_LABELS, 
 from desktop.core.errors import ConflictError, NotFoundError, ValidationError, plain_message
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
-from desktop.ui.widgets import EmptyState
+from desktop.ui.widgets import EmptyState, fit_to_screen
 
 log = logging.getLogger(__name__)
 
@@ -508,8 +508,8 @@ class OfficerDialog(QDialog):
         self.extra_pages: dict[str, QWidget] = {}
         self.ranks = settings.ranks(ctx.db)
         self.rank_names = dict(self.ranks)
-        self.setMinimumSize(760, 560)
-        self.resize(980, 720)
+        self.setMinimumSize(760, 520)
+        self.resize(fit_to_screen(QSize(980, 720), self))
         self._build()
         if officer_id is not None:
             self.load()
@@ -1177,7 +1177,7 @@ class OfficerDialog(QDialog):
         super().reject()
 
     def sizeHint(self) -> QSize:  # noqa: N802
-        return QSize(980, 720)
+        return fit_to_screen(QSize(980, 720), self)
 
 
 def open_officer(parent: QWidget | None, ctx: AppContext, officer_id: int | None) -> bool:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop.core import hours
@@ -100,3 +101,13 @@ def save_with_lock_reason(
             if reasons is not None:
                 reasons[month] = remembered
     return fn(remembered)
+
+
+def fit_to_screen(wanted: QSize, widget: QWidget | None = None) -> QSize:
+    """``wanted``, made smaller where the screen (less room for the taskbar and title bar) is smaller:
+    a 1366x768 force laptop must show a dialog's buttons."""
+    screen = (widget.screen() if widget is not None else None) or QGuiApplication.primaryScreen()
+    if screen is None:
+        return wanted
+    room = screen.availableGeometry()
+    return QSize(min(wanted.width(), room.width() - 40), min(wanted.height(), room.height() - 60))
