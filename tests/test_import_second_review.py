@@ -144,3 +144,48 @@ def test_the_roster_refuses_such_dates_but_still_saves_other_changes_to_an_old_r
     assert roster.check_officer(db, {"date_of_birth": dt.date(2011, 1, 1)}, officer_id=oid)[
         "date_of_birth"
     ] == ("Date of birth 01/01/2011 makes them 9 when they joined on 01/02/2020: check the date.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Wednesday 3 April 2019", "Wed, 3 Apr 2019", "April 3, 2019", "Apr 3rd 2019", "3rd of April 2019",
+     "2019/04/03", "2019.04.03", "03/04/2019", "3 April 2019"],
+)  # fmt: skip
+def test_more_ways_of_writing_a_date_are_read(text):
+    from desktop.excel.values import parse_date
+
+    assert parse_date(text) == dt.date(2019, 4, 3)
+
+
+@pytest.mark.parametrize(("text", "hours"), [("-", None), ("n/a", None), ("7h30", 7.5), ("7 h 30 min", 7.5)])
+def test_hours_written_as_a_dash_or_7h30(text, hours):
+    from desktop.excel.values import parse_number
+
+    assert parse_number(text) == hours
+
+
+def test_a_column_typed_month_first_refuses_the_dates_that_read_both_ways(db, tmp_path):
+    path = write_xlsx(
+        tmp_path / "us.xlsx",
+        [
+            HEADER,
+            ["1", "Able", "A", "04/15/2019", None],
+            ["2", "Baker", "B", "04/03/2019", None],
+            ["3", "Cole", "C", "05/05/2019", None],  # the same either way
+            ["4", "Drew", "D", "3 Apr 2019", None],
+        ],
+    )
+    plan = importer.plan(db, path)
+    assert reasons(plan, 2) == ["'04/15/2019' is not a date: there is no month 15 (dates are read day first)"]
+    assert reasons(plan, 3) == [
+        "could be 4 March or 3 April: this column also has month-first dates such as 04/15/2019 (row 2); "
+        "write the month as a word (3 Apr 2019)"
+    ]
+    assert outcome(plan, 4) == "created" and outcome(plan, 5) == "created"
+    # A day-first column is read as before.
+    uk = write_xlsx(
+        tmp_path / "uk.xlsx",
+        [HEADER, ["1", "Able", "A", "15/04/2019", None], ["2", "B", "B", "04/03/2019", None]],
+    )
+    plan = importer.plan(db, uk)
+    assert next(r for r in plan.rows if r.row_number == 3).values["joined"] == dt.date(2019, 3, 4)

@@ -30,6 +30,7 @@ from desktop.core.db import Database
 from desktop.core.domain import (
     DRIVING_GRADES,
     LEAVING_REASONS,
+    MONTH_NAMES,
     STATUSES,
     collar_key,
     month_bounds,
@@ -64,6 +65,7 @@ from desktop.excel.values import (
     BadValue,
     Synonyms,
     cell_text,
+    day_month_parts,
     hours_in_month,
     load_synonyms,
     month_label,
@@ -399,6 +401,11 @@ def _decide(
     out: list[RowPlan] = []
 
     parsers = [(c, _field_parser(c.target, lookup, syn)) for c in field_cols]
+    for i, (c, parse) in enumerate(parsers):
+        if c.target in DATE_FIELDS:
+            hint = _month_first_hint(data_rows, c.index, hdr + 2)
+            if hint is not None:
+                parsers[i] = (c, _refuse_ambiguous(parse, *hint))
     month_specs = [(c.index, c.header, c.month, hours_in_month(c.month)) for c in month_cols if c.month]
     legacy_specs = [(c.index, c.header) for c in legacy_cols]
 
@@ -649,6 +656,34 @@ def _check_order(
                     f"has a leaving date ({_fmt(left)}) but the status is not Left",
                 )
             )
+
+
+def _month_first_hint(rows: Sequence[Sequence[Any]], index: int, first_row: int) -> tuple[int, str] | None:
+    """The first cell of a date column that can only be month first ("04/15/2019"), as (sheet row,
+    text); None when the column has none. Such a column was typed the American way."""
+    for i, raw in enumerate(rows):
+        if index < len(raw):
+            parts = day_month_parts(raw[index])
+            if parts is not None and parts[0] <= 12 < parts[1] <= 31:
+                return first_row + i, str(raw[index]).strip()
+    return None
+
+
+def _refuse_ambiguous(parse: Callable[[Any], Any], row: int, example: str) -> Callable[[Any], Any]:
+    """In a column with month-first dates, a date that reads both ways ("04/03/2019") is refused
+    rather than guessed."""
+
+    def guarded(v: Any) -> Any:
+        parts = day_month_parts(v)
+        if parts is not None and parts[0] <= 12 and parts[1] <= 12 and parts[0] != parts[1]:
+            d, m = parts
+            raise BadValue(
+                f"could be {d} {MONTH_NAMES[m - 1]} or {m} {MONTH_NAMES[d - 1]}: this column also has "
+                f"month-first dates such as {example} (row {row}); write the month as a word (3 Apr 2019)"
+            )
+        return parse(v)
+
+    return guarded
 
 
 def _field_parser(target: str, lookup: _Lookup, syn: Synonyms) -> Callable[[Any], Any]:

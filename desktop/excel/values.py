@@ -67,8 +67,15 @@ def cell_text(value: Any) -> str:
 
 _DMY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+# Year first is always year, month, day: 2019/04/03, 2019.04.03.
+_YMD = re.compile(r"^(\d{4})([/.])(\d{1,2})\2(\d{1,2})$")
+# "April 3, 2019", "Apr 3rd 2019": the month is a word, so there is no doubt which number is the day.
+_MON_D_Y = re.compile(r"^([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")
+_WEEKDAY = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.IGNORECASE)
 _DMY_TIME = re.compile(r"^(\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4})\s+\d{1,2}:\d{2}(?::\d{2})?$")
-_D_MON_Y = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-/.]*([A-Za-z]+)\.?[\s\-/.,]*(\d{2}|\d{4})$")
+_D_MON_Y = re.compile(
+    r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-/.]*(?:of\s+)?([A-Za-z]+)\.?[\s\-/.,]*(\d{2}|\d{4})$", re.IGNORECASE
+)
 
 
 def _year(text: str, today: dt.date | None = None) -> int:
@@ -100,6 +107,14 @@ def serial_to_date(serial: float) -> dt.date:
     return EXCEL_EPOCH + dt.timedelta(days=days)
 
 
+def day_month_parts(value: Any) -> tuple[int, int] | None:
+    """The first two numbers of a dd/mm/yyyy-like text ("04/15/2019" -> (4, 15)); None otherwise."""
+    if not isinstance(value, str):
+        return None
+    m = _DMY.match(value.strip())
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
 def parse_date(value: Any) -> dt.date | None:
     """A cell as a date; None for an empty cell; BadValue when it cannot be read or does not exist."""
     if value is None:
@@ -115,9 +130,17 @@ def parse_date(value: Any) -> dt.date | None:
     text = str(value).strip()
     if not text:
         return None
+    said = text
+    text = _WEEKDAY.sub("", text) or text  # "Wednesday 3 April 2019": the weekday adds nothing
     m = _DMY.match(text)
     if m:
-        return _make(_year(m.group(3)), int(m.group(2)), int(m.group(1)), text)
+        return _make(_year(m.group(3)), int(m.group(2)), int(m.group(1)), said)
+    m = _YMD.match(text)
+    if m:
+        return _make(int(m.group(1)), int(m.group(3)), int(m.group(4)), said)
+    m = _MON_D_Y.match(text)
+    if m and MONTHS.get(m.group(1).lower()):
+        return _make(int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2)), said)
     m = _ISO.match(text)
     if m:
         return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)), text)
@@ -132,7 +155,7 @@ def parse_date(value: Any) -> dt.date | None:
         return _make(_year(m.group(3)), month, int(m.group(1)), text)
     if re.fullmatch(r"\d+(\.0+)?", text):
         return serial_to_date(float(text))
-    raise BadValue(f"{text!r} is not a date CiP Desk can read (use dd/mm/yyyy)")
+    raise BadValue(f"{said!r} is not a date CiP Desk can read (use dd/mm/yyyy)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -198,6 +221,10 @@ def hours_in_month(month: str) -> int:
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
 
 
+# Cells that say "nothing here" in words or a dash.
+_NOTHING = {"-", "–", "—", "n/a", "N/A", "n/k", "N/K"}
+
+
 def parse_number(value: Any) -> float | None:
     """A number, also when stored as text ("12", " 7.5 ", "1,024"); a duration cell as hours."""
     if value is None:
@@ -217,6 +244,11 @@ def parse_number(value: Any) -> float | None:
     text = str(value).strip()
     if not text:
         return None
+    if text in _NOTHING:
+        return None  # "-" or "n/a" in an hours cell: nothing recorded, like an empty cell
+    m = re.fullmatch(r"(\d+)\s*h\s*([0-5]\d)\s*(?:m|min|mins)?", text, flags=re.IGNORECASE)
+    if m:  # 7h30 -> 7.5 hours
+        return int(m.group(1)) + int(m.group(2)) / 60
     cleaned = re.sub(r"\s*(hours|hrs|hr|h)$", "", text, flags=re.IGNORECASE)
     m = re.fullmatch(r"(\d+):([0-5]\d)", cleaned)  # 7:30 -> 7.5 hours
     if m:
