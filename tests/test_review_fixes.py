@@ -305,3 +305,15 @@ def test_a_return_for_a_month_not_over_says_so_and_cannot_be_signed_off(db):
     assert any("has not started yet" in n for n in notes)
     with pytest.raises(ValidationError, match="is not over yet"):
         returns.sign_off(db, this_month)
+
+
+def test_an_officer_who_left_earlier_in_the_year_is_listed_so_year_to_date_adds_up(db):
+    stay = officer(db, "1")
+    gone = officer(db, "2")
+    for oid, day in ((stay, dt.date(2025, 6, 3)), (gone, dt.date(2025, 4, 9))):
+        hours.add_duty(db, {"officer_id": oid, "date": day, "hours": 6, "duty_type": "patrol"})
+    roster.record_leaving(db, gone, dt.date(2025, 5, 1), "resigned")
+    f = returns.compute(db, "2025-06")
+    rows = {r["collar"]: r for r in f["officers"]}
+    assert rows["2"]["status"] == "left" and rows["2"]["ytd_hours"] == 6 and rows["2"]["hours"] == 0
+    assert sum(r["ytd_hours"] for r in f["officers"]) == f["hours"]["year_to_date"] == 12

@@ -15,7 +15,8 @@ extra keys carry what PRODUCT.md asks for and CLI.md does not list, and what the
   expired_count, expiring_count, warning_days}.
 - ``teams``: [{team, headcount, hours, applies, met, below, zero}] and ``units``: [{unit, active,
   started, ended, hours}] for the Teams and Units sheets.
-- ``officers`` rows also carry ``status`` and ``applies``.
+- ``officers`` rows also carry ``status`` and ``applies``; they list who served at month end and anyone
+  else with hours this month or this financial year (so ``ytd_hours`` adds up to the year's total).
 - ``rank_names`` {code: name}, ``as_at``, ``first_day``, ``year_start`` (ISO dates),
   ``notes``: plain sentences about gaps in the data that affected the figures.
 
@@ -367,7 +368,9 @@ def compute(db: Database, month: str) -> dict[str, Any]:
         if ip_date is not None and first <= ip_date <= last:
             new_ip.append({"collar": o.collar, "name": name, "date": ip_date.isoformat()})
 
-        if not serving and hours == 0:
+        # Listed: who served at month end, and anyone else whose hours are in this return's figures
+        # (this month or this financial year), so the year-to-date column adds up to the total.
+        if not serving and hours == 0 and not ytd_hours.get(o.id):
             continue
 
         applies = False
