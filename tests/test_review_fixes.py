@@ -317,3 +317,20 @@ def test_an_officer_who_left_earlier_in_the_year_is_listed_so_year_to_date_adds_
     rows = {r["collar"]: r for r in f["officers"]}
     assert rows["2"]["status"] == "left" and rows["2"]["ytd_hours"] == 6 and rows["2"]["hours"] == 0
     assert sum(r["ytd_hours"] for r in f["officers"]) == f["hours"]["year_to_date"] == 12
+
+
+def test_a_return_signed_off_before_such_rows_were_listed_shows_no_drift(db):
+    from desktop.core.models import MonthLock
+
+    stay = officer(db, "1")
+    gone = officer(db, "2")
+    for oid, day in ((stay, dt.date(2025, 6, 3)), (gone, dt.date(2025, 4, 9))):
+        hours.add_duty(db, {"officer_id": oid, "date": day, "hours": 6, "duty_type": "patrol"})
+    roster.record_leaving(db, gone, dt.date(2025, 5, 1), "resigned")
+    returns.sign_off(db, "2025-06")
+    with db.session() as s:  # as an older version stored it: without the leaver's row
+        lock = s.query(MonthLock).one()
+        figures = dict(lock.figures)
+        figures["officers"] = [r for r in figures["officers"] if r["collar"] != "2"]
+        lock.figures = figures
+    assert returns.drift(db, "2025-06") == []

@@ -724,7 +724,16 @@ def drift(db: Database, month: str) -> list[dict[str, Any]]:
     stored = locked(db, month)
     if stored is None:
         return []
-    return differences(stored, compute(db, month))
+    now = compute(db, month)
+    # Returns signed off before leavers with only year-to-date hours were listed do not list them:
+    # such a row is how the return is laid out now, not a change in the month's records.
+    held = {r.get("collar") for r in stored.get("officers", [])}
+    now["officers"] = [
+        r
+        for r in now.get("officers", [])
+        if r["collar"] in held or r.get("status") != "left" or r.get("hours")
+    ]
+    return differences(stored, now)
 
 
 _LABELS = {
