@@ -76,7 +76,7 @@ def cell(m, r, key, role=Qt.ItemDataRole.DisplayRole):
 def test_default_shows_serving_by_name(model):
     assert ids(model) == [2, 5, 3, 1]  # Able, Baker, Ng, O'Brien; Zed has left
     assert model.columnCount() == 10
-    assert model.headerData(col("hours"), Qt.Orientation.Horizontal) == "Hours last month"
+    assert model.headerData(col("hours"), Qt.Orientation.Horizontal) == "Last month"
 
 
 def test_display_formats(model):

@@ -46,8 +46,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("team", "Team"),
     Column("station", "Station"),
     Column("joined", "Joined"),
-    Column("independent_patrol", "Independent patrol"),
-    Column("hours", "Hours last month", numeric=True),
+    Column("independent_patrol", "Ind. patrol", tip="Date of independent patrol status"),
+    Column("hours", "Last month", numeric=True, tip="Hours recorded last month"),
     Column("quals", "Qualifications", tip="A qualification has expired, or expires soon"),
 )
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)

@@ -171,14 +171,14 @@ class RosterTab(QWidget):
         header.setHighlightSections(False)
         widths = {
             "collar": 85,
-            "name": 200,
-            "rank": 165,
-            "status": 125,
-            "team": 135,
+            "name": 185,
+            "rank": 150,
+            "status": 112,
+            "team": 130,
             "station": 100,
-            "joined": 90,
-            "independent_patrol": 120,
-            "hours": 120,
+            "joined": 84,
+            "independent_patrol": 90,
+            "hours": 88,
             "quals": 100,
         }
         for i, column in enumerate(COLUMNS):
