@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 from html import escape
 from pathlib import Path
@@ -29,6 +30,7 @@ from PySide6.QtGui import (
     QPagedPaintDevice,
     QPageLayout,
     QPageSize,
+    QPaintDevice,
     QPainter,
     QPdfWriter,
     QPen,
@@ -141,7 +143,8 @@ def _table(
 
 def _side_by_side(*blocks: str) -> str:
     cells = "".join(f'<td valign="top" width="{100 // len(blocks)}%">{b}</td>' for b in blocks)
-    return f'<table width="100%" cellspacing="0" cellpadding="0" border="0"><tr>{cells}</tr></table>'
+    # class "layout": report.css gives tables a border; a layout table must not draw one
+    return f'<table class="layout" width="100%" cellspacing="0" cellpadding="0" border="0"><tr>{cells}</tr></table>'
 
 
 def build_html(
@@ -518,17 +521,21 @@ def _repeat_table_headers(doc: QTextDocument) -> None:
                         child.setFormat(fmt)
 
 
-# (title, share of the width, right-aligned) of the per-officer table's columns
+# The per-officer table's columns: (title, right-aligned, wraps, largest share of the body width).
+# A column that does not wrap is as wide as its widest value (the rank code, collar number, status),
+# up to its share; Name and Team share what is left and wrap onto more lines when a value is longer.
 OFFICER_COLUMNS = (
-    ("Collar", 8, False),
-    ("Name", 23, False),
-    ("Rank", 6, False),
-    ("Team", 20, False),
-    ("Status", 15, False),
-    ("Hours", 7, True),
-    ("Year to date", 12, True),
-    ("Minimum", 9, False),
+    ("Collar", False, False, 0.14),
+    ("Name", False, True, 1.0),
+    ("Rank", False, False, 0.12),
+    ("Team", False, True, 0.30),
+    ("Status", False, False, 0.18),
+    ("Hours", True, False, 0.10),
+    ("Year to date", True, False, 0.13),
+    ("Minimum", False, False, 0.12),
 )
+NAME_COLUMN, TEAM_COLUMN, RAG_COLUMN = 1, 3, 7
+MAX_LINES = 3  # a wrapped name or team takes at most three lines; anything longer ends in "…"
 NAVY = QColor("#1f3b5c")
 GRID = QColor("#b8c4d0")
 ALT = QColor("#f3f6f9")
@@ -544,10 +551,41 @@ def _font(points: float, bold: bool = False) -> QFont:
     return font
 
 
-class _OfficerPages:
-    """The per-officer table painted row by row: rows never split, the header row on every page."""
+def _officer_values(o: dict[str, Any]) -> tuple[str, ...]:
+    status = o.get("status", "")
+    rag = o["rag"]
+    return (
+        str(o["collar"] or ""),
+        " ".join(str(o["name"] or "").split()),
+        str(o["rank"] or ""),
+        " ".join(str(o["team"] or "").split()),
+        STATUS_LABELS.get(status, status),
+        charts.fmt_hours(o["hours"]),
+        charts.fmt_hours(o["ytd_hours"]),
+        RAG_WORDS.get(rag, rag),
+    )
 
-    def __init__(self, figures: dict[str, Any], device: QPagedPaintDevice, body: QRectF):
+
+def _words(text: str) -> list[str]:
+    """The pieces a cell may wrap between, each with the space after it: words, and a hyphenated
+    word split after its hyphen. ``"".join(pieces)`` is the text again."""
+    return _WORD.findall(text.strip())
+
+
+def _join(words: list[str]) -> str:
+    return "".join(words).rstrip()
+
+
+_WORD = re.compile(r"\S+?-(?=\S)|\S+\s*")
+
+
+class _OfficerPages:
+    """The per-officer table painted row by row: rows never split, the header row on every page.
+
+    Column widths come from the values (measured once); a name or team too long for its column
+    wraps onto more lines (up to MAX_LINES) and that row is taller, so pages hold rows of different heights."""
+
+    def __init__(self, figures: dict[str, Any], device: QPaintDevice, body: QRectF):
         self.rows = figures["officers"]
         self.month = figures["month"]
         self.minimum = figures["minimum_hours"]
@@ -556,26 +594,108 @@ class _OfficerPages:
         self.bold = _font(8, True)
         self.title_font = _font(12, True)
         self.fm = QFontMetricsF(self.font, device)
+        self.bold_fm = QFontMetricsF(self.bold, device)
+        self.pad = self.fm.height() * 0.3
         self.row_h = self.fm.height() * 1.45
+        self.line_h = self.fm.lineSpacing()
         self.title_h = QFontMetricsF(self.title_font, device).height() * 1.3 + self.fm.height() * 2.8
-        self.first_rows = max(int((body.height() - self.title_h) // self.row_h) - 1, 1)
-        self.other_rows = max(int(body.height() // self.row_h) - 1, 1)
+        self._advances: dict[str, float] = {}
+        self.values = [_officer_values(o) for o in self.rows]
+        self.widths = self._column_widths(body.width())
+        self.xs = [body.left()]
+        for w in self.widths:
+            self.xs.append(self.xs[-1] + w)
+        self.lines: list[list[list[str]]] = []
+        self.heights: list[float] = []
+        for values in self.values:
+            cells = [self._cell_lines(c, v) for c, v in enumerate(values)]
+            self.lines.append(cells)
+            self.heights.append(self.row_h + (max(len(x) for x in cells) - 1) * self.line_h)
+        self.slices = self._paginate()
+
+    # -- layout ----------------------------------------------------------------------------------
+
+    def _advance(self, text: str) -> float:
+        width = self._advances.get(text)
+        if width is None:
+            width = self._advances[text] = self.fm.horizontalAdvance(text)
+        return width
+
+    def _column_widths(self, total: float) -> list[float]:
+        natural = []
+        for c, (title, _right, _wraps, _share) in enumerate(OFFICER_COLUMNS):
+            widest = max((self._advance(v[c]) for v in self.values), default=0.0)
+            natural.append(max(widest, self.bold_fm.horizontalAdvance(title)) + 2 * self.pad + 1)
+        widths = [
+            0.0 if wraps else min(natural[c], share * total)
+            for c, (*_, wraps, share) in enumerate(OFFICER_COLUMNS)
+        ]
+        rest = total - sum(widths)
+        name, team = natural[NAME_COLUMN], natural[TEAM_COLUMN]
+        if name + team <= rest:
+            # everything fits on one line: spread the spare room over every column
+            widths[NAME_COLUMN], widths[TEAM_COLUMN] = name, team
+            scale = total / sum(widths)
+            return [w * scale for w in widths]
+        # Name and Team wrap: Team keeps its width up to its share, but each is at least as wide as
+        # its longest word, so a line breaks between words rather than inside one
+        name_word, team_word = (
+            max(
+                (self._advance(word.rstrip()) for v in self.values for word in _words(v[c])),
+                default=0.0,
+            )
+            + 2 * self.pad
+            + 1
+            for c in (NAME_COLUMN, TEAM_COLUMN)
+        )
+        team = max(min(team, OFFICER_COLUMNS[TEAM_COLUMN][3] * total, rest * 0.45), min(team_word, rest / 2))
+        if rest - team < name_word:
+            team = max(rest - name_word, min(team_word, rest / 2))
+        widths[TEAM_COLUMN], widths[NAME_COLUMN] = team, rest - team
+        return widths
+
+    def _cell_lines(self, column: int, text: str) -> list[str]:
+        width = self.widths[column] - 2 * self.pad
+        if self._advance(text) <= width:
+            return [text]
+        if not OFFICER_COLUMNS[column][2]:
+            return [self.fm.elidedText(text, Qt.TextElideMode.ElideRight, width)]
+        words = _words(text)
+        lines: list[str] = []
+        current = ""
+        for i, word in enumerate(words):
+            trial = current + word
+            if not current or self.fm.horizontalAdvance(trial.rstrip()) <= width:
+                current = trial
+                continue
+            lines.append(current.rstrip())
+            if len(lines) == MAX_LINES - 1:
+                current = _join(words[i:])
+                break
+            current = word
+        lines.append(current.rstrip())
+        return [self.fm.elidedText(line, Qt.TextElideMode.ElideRight, width) for line in lines]
+
+    def _paginate(self) -> list[tuple[int, int]]:
+        slices: list[tuple[int, int]] = []
+        room = self.body.height() - self.title_h - self.row_h  # page 1: title, note, header row
+        start, used = 0, 0.0
+        for index, h in enumerate(self.heights):
+            if used + h > room and index > start:
+                slices.append((start, index))
+                start, used, room = index, 0.0, self.body.height() - self.row_h
+            used += h
+        if self.rows:
+            slices.append((start, len(self.rows)))
+        return slices
 
     def page_count(self) -> int:
-        n = len(self.rows)
-        if not n:
-            return 0
-        rest = max(n - self.first_rows, 0)
-        return 1 + -(-rest // self.other_rows)
+        return len(self.slices)
 
-    def _slice(self, page: int) -> tuple[int, int]:
-        if page == 0:
-            return 0, min(self.first_rows, len(self.rows))
-        start = self.first_rows + (page - 1) * self.other_rows
-        return start, min(start + self.other_rows, len(self.rows))
+    # -- painting --------------------------------------------------------------------------------
 
     def paint(self, painter: QPainter, page: int) -> None:
-        body, fm = self.body, self.fm
+        body, fm, xs, pad = self.body, self.fm, self.xs, self.pad
         y = body.top()
         if page == 0:
             painter.setFont(self.title_font)
@@ -595,65 +715,118 @@ class _OfficerPages:
                 note,
             )
             y += self.title_h
-        total = sum(w for _, w, _ in OFFICER_COLUMNS)
-        xs = [body.left()]
-        for _, w, _ in OFFICER_COLUMNS:
-            xs.append(xs[-1] + body.width() * w / total)
-        pad = fm.height() * 0.3
+        left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         # header row
         painter.fillRect(QRectF(body.left(), y, body.width(), self.row_h), NAVY)
         painter.setFont(self.bold)
         painter.setPen(QColor("#ffffff"))
-        for i, (title, _, right) in enumerate(OFFICER_COLUMNS):
+        for i, (title, is_right, _, _) in enumerate(OFFICER_COLUMNS):
             cell = QRectF(xs[i] + pad, y, xs[i + 1] - xs[i] - 2 * pad, self.row_h)
-            align = Qt.AlignmentFlag.AlignRight if right else Qt.AlignmentFlag.AlignLeft
-            painter.drawText(cell, align | Qt.AlignmentFlag.AlignVCenter, title)
+            painter.drawText(cell, right if is_right else left, title)
         top = y
         y += self.row_h
-        start, end = self._slice(page)
+        rules = [y]
+        start, end = self.slices[page]
         painter.setFont(self.font)
         for index in range(start, end):
-            o = self.rows[index]
+            h = self.heights[index]
             if index % 2:
-                painter.fillRect(QRectF(body.left(), y, body.width(), self.row_h), ALT)
-            rag = o["rag"]
+                painter.fillRect(QRectF(body.left(), y, body.width(), h), ALT)
+            rag = self.rows[index]["rag"]
             painter.fillRect(
-                QRectF(xs[7], y, xs[8] - xs[7], self.row_h), QColor(RAG_FILL.get(rag, "#ffffff"))
+                QRectF(xs[RAG_COLUMN], y, xs[RAG_COLUMN + 1] - xs[RAG_COLUMN], h),
+                QColor(RAG_FILL.get(rag, "#ffffff")),
             )
-            status = o.get("status", "")
-            values = (
-                o["collar"],
-                o["name"],
-                o["rank"],
-                o["team"] or "",
-                STATUS_LABELS.get(status, status),
-                charts.fmt_hours(o["hours"]),
-                charts.fmt_hours(o["ytd_hours"]),
-                RAG_WORDS.get(rag, rag),
-            )
-            for i, value in enumerate(values):
-                right = OFFICER_COLUMNS[i][2]
-                cell = QRectF(xs[i] + pad, y, xs[i + 1] - xs[i] - 2 * pad, self.row_h)
-                if i == 7:
+            for i, lines in enumerate(self.lines[index]):
+                if i == RAG_COLUMN:
                     painter.setFont(self.bold if rag != "grey" else self.font)
                     painter.setPen(QColor(RAG_TEXT.get(rag, "#222222")))
                 else:
                     painter.setPen(QColor("#222222"))
-                text = fm.elidedText(str(value), Qt.TextElideMode.ElideRight, cell.width())
-                align = Qt.AlignmentFlag.AlignRight if right else Qt.AlignmentFlag.AlignLeft
-                painter.drawText(cell, align | Qt.AlignmentFlag.AlignVCenter, text)
-                if i == 7:
+                align = right if OFFICER_COLUMNS[i][1] else left
+                for n, text in enumerate(lines):
+                    cell = QRectF(xs[i] + pad, y + n * self.line_h, xs[i + 1] - xs[i] - 2 * pad, self.row_h)
+                    painter.drawText(cell, align, text)
+                if i == RAG_COLUMN:
                     painter.setFont(self.font)
-            y += self.row_h
+            y += h
+            rules.append(y)
         pen = QPen(GRID)
         pen.setWidthF(max(1.0, painter.device().logicalDpiY() / 25.4 * 0.15))
         painter.setPen(pen)
-        for row_y in range(int(end - start) + 1):
-            yy = top + self.row_h * (row_y + 1)
+        for yy in rules:
             painter.drawLine(QPointF(body.left(), yy), QPointF(body.right(), yy))
         for x in xs:
             painter.drawLine(QPointF(x, top), QPointF(x, y))
         painter.drawLine(QPointF(body.left(), top), QPointF(body.right(), top))
+
+
+class Printout:
+    """The return laid out on pages of ``device`` (a PDF writer, a printer, or an image for a
+    thumbnail or a test): the summary document, then the per-officer table, and on every page a
+    running header (force, month) and footer (printed, page n of N).
+
+    The page body lies between header and footer; nothing of the summary or the table is painted
+    outside it (Qt draws the outer border of a table that runs across a page break as far as the
+    next page, so the body is clipped)."""
+
+    def __init__(
+        self, doc: QTextDocument, device: QPaintDevice, figures: dict[str, Any], settings: dict[str, Any]
+    ):
+        self.doc, self.figures = doc, figures
+        self.width, self.height = float(device.width()), float(device.height())
+        self.mm = device.logicalDpiY() / 25.4
+        head_h, foot_h = 9 * self.mm, 8 * self.mm
+        self.body = QRectF(0, head_h, self.width, self.height - head_h - foot_h)
+        self.layout = doc.documentLayout()
+        self.layout.setPaintDevice(device)
+        doc.setPageSize(QSizeF(self.body.width(), self.body.height()))
+        self.doc_pages = doc.pageCount()
+        self.table = _OfficerPages(figures, device, self.body)
+        self.pages = self.doc_pages + self.table.page_count()
+        self.small = _font(8)
+        self.small_fm = QFontMetricsF(self.small, device)
+        self.force = str(settings.get("force_name") or "")
+        self.printed = f"Printed {dt.datetime.now():%d/%m/%Y %H:%M}"
+
+    def paint_page(self, painter: QPainter, page: int) -> None:
+        body = self.body
+        painter.save()
+        painter.setClipRect(body)
+        if page < self.doc_pages:
+            painter.translate(body.left(), body.top() - page * body.height())
+            ctx = QAbstractTextDocumentLayout.PaintContext()
+            ctx.clip = QRectF(0, page * body.height(), body.width(), body.height())
+            self.layout.draw(painter, ctx)
+        else:
+            self.table.paint(painter, page - self.doc_pages)
+        painter.restore()
+        self._paint_header_footer(painter, page)
+
+    def _paint_header_footer(self, painter: QPainter, page: int) -> None:
+        width, mm, month = self.width, self.mm, month_label(self.figures["month"])
+        line = self.small_fm.height() * 1.3
+        painter.setFont(self.small)
+        painter.setPen(NAVY)
+        top = QRectF(0, 0, width, line)
+        painter.drawText(top, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.force)
+        painter.drawText(
+            top, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"Monthly return · {month}"
+        )
+        painter.setPen(QPen(GRID, max(1.0, mm * 0.2)))
+        painter.drawLine(QPointF(0, top.bottom() + mm), QPointF(width, top.bottom() + mm))
+        bottom = QRectF(0, self.height - line, width, line)
+        painter.setPen(QColor("#555555"))
+        painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.printed)
+        painter.drawText(
+            bottom, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, f"{self.force} · {month}"
+        )
+        painter.drawText(
+            bottom,
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            f"Page {page + 1} of {self.pages}",
+        )
 
 
 def paint(
@@ -665,54 +838,12 @@ def paint(
     if not painter.begin(device):
         raise OSError("Could not start printing (the file or printer could not be opened).")
     try:
-        width, height = float(device.width()), float(device.height())
-        mm = device.logicalDpiY() / 25.4
-        head_h, foot_h = 9 * mm, 8 * mm
-        body = QRectF(0, head_h, width, height - head_h - foot_h)
-        layout = doc.documentLayout()
-        layout.setPaintDevice(device)
-        doc.setPageSize(QSizeF(body.width(), body.height()))
-        doc_pages = doc.pageCount()
-        table = _OfficerPages(figures, device, body)
-        pages = doc_pages + table.page_count()
-        small = _font(8)
-        fm = QFontMetricsF(small, device)
-        force = str(settings.get("force_name") or "")
-        title = f"Monthly return · {month_label(figures['month'])}"
-        printed = f"Printed {dt.datetime.now():%d/%m/%Y %H:%M}"
-        for page in range(pages):
+        printout = Printout(doc, device, figures, settings)
+        for page in range(printout.pages):
             if page:
                 device.newPage()
-            if page < doc_pages:
-                painter.save()
-                painter.translate(body.left(), body.top() - page * body.height())
-                ctx = QAbstractTextDocumentLayout.PaintContext()
-                ctx.clip = QRectF(0, page * body.height(), body.width(), body.height())
-                layout.draw(painter, ctx)
-                painter.restore()
-            else:
-                table.paint(painter, page - doc_pages)
-            painter.setFont(small)
-            painter.setPen(NAVY)
-            top = QRectF(0, 0, width, fm.height() * 1.3)
-            painter.drawText(top, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, force)
-            painter.drawText(top, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, title)
-            painter.setPen(QPen(GRID, max(1.0, mm * 0.2)))
-            painter.drawLine(QPointF(0, top.bottom() + mm), QPointF(width, top.bottom() + mm))
-            bottom = QRectF(0, height - fm.height() * 1.3, width, fm.height() * 1.3)
-            painter.setPen(QColor("#555555"))
-            painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, printed)
-            painter.drawText(
-                bottom,
-                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter,
-                f"{force} · {month_label(figures['month'])}",
-            )
-            painter.drawText(
-                bottom,
-                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                f"Page {page + 1} of {pages}",
-            )
-        return pages
+            printout.paint_page(painter, page)
+        return printout.pages
     finally:
         painter.end()
 
