@@ -4,7 +4,6 @@ across with the real column names under them (desktop.excel.headers.header_block
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 from pathlib import Path
 from typing import Any
 
@@ -232,10 +231,6 @@ def test_the_row_above_must_name_a_field_where_the_header_is_blank() -> None:
     assert is_two_row_header(["", "", "Rank", "Hours"], header, SYN)
 
 
-@pytest.mark.skipif(
-    "header_block" not in inspect.getsource(__import__("desktop.core.importer", fromlist=["_decide"])),
-    reason="desktop/core/importer.py does not call header_block yet",
-)
 def test_importer_plans_the_reviewer_example(db: Database, tmp_path: Path) -> None:
     from desktop.core import importer
 

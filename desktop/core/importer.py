@@ -57,6 +57,7 @@ from desktop.excel.headers import (
     LEGACY,
     Column,
     find_header_row,
+    header_block,
     header_signature,
     map_columns,
 )
@@ -353,7 +354,7 @@ def _decide(
             )
         hdr = found
     width = max(len(r) for r in rows)
-    header = list(rows[hdr])
+    header, hdr = header_block(rows, syn, hdr)
     columns = map_columns(header, syn, width)
     if mapping:
         for col in columns:

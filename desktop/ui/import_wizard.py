@@ -34,7 +34,15 @@ from PySide6.QtWidgets import (
 from desktop.core import importer, settings
 from desktop.core.domain import DRIVING_GRADES, LEAVING_REASONS, STATUS_LABELS, STATUSES
 from desktop.core.import_text import row_details
-from desktop.excel.headers import FIELD_TARGETS, IGNORE, LEGACY, column_letter, find_header_row, target_label
+from desktop.excel.headers import (
+    FIELD_TARGETS,
+    IGNORE,
+    LEGACY,
+    column_letter,
+    find_header_row,
+    header_block,
+    target_label,
+)
 from desktop.excel.reader import Workbook, open_workbook
 from desktop.excel.values import cell_text, load_synonyms, month_label
 from desktop.ui import dialogs
@@ -496,7 +504,8 @@ class ImportWizard(QDialog):
             if mapping is None:
                 rows = wb.rows(sheet)
                 if header_row <= len(rows):
-                    mapping = importer.remembered_mapping(db, rows[header_row - 1])
+                    header, _last = header_block(rows, load_synonyms(), header_row - 1)
+                    mapping = importer.remembered_mapping(db, header)
             return importer.plan(
                 db,
                 wb.path,
