@@ -307,12 +307,16 @@ def test_a_return_for_a_month_not_over_says_so_and_cannot_be_signed_off(db):
         returns.sign_off(db, this_month)
 
 
-def test_an_officer_who_left_earlier_in_the_year_is_listed_so_year_to_date_adds_up(db):
+def _six_hours_each_and_officer_2_left_in_may(db):
     stay = officer(db, "1")
     gone = officer(db, "2")
     for oid, day in ((stay, dt.date(2025, 6, 3)), (gone, dt.date(2025, 4, 9))):
         hours.add_duty(db, {"officer_id": oid, "date": day, "hours": 6, "duty_type": "patrol"})
     roster.record_leaving(db, gone, dt.date(2025, 5, 1), "resigned")
+
+
+def test_an_officer_who_left_earlier_in_the_year_is_listed_so_year_to_date_adds_up(db):
+    _six_hours_each_and_officer_2_left_in_may(db)
     f = returns.compute(db, "2025-06")
     rows = {r["collar"]: r for r in f["officers"]}
     assert rows["2"]["status"] == "left" and rows["2"]["ytd_hours"] == 6 and rows["2"]["hours"] == 0
@@ -322,11 +326,7 @@ def test_an_officer_who_left_earlier_in_the_year_is_listed_so_year_to_date_adds_
 def test_a_return_signed_off_before_such_rows_were_listed_shows_no_drift(db):
     from desktop.core.models import MonthLock
 
-    stay = officer(db, "1")
-    gone = officer(db, "2")
-    for oid, day in ((stay, dt.date(2025, 6, 3)), (gone, dt.date(2025, 4, 9))):
-        hours.add_duty(db, {"officer_id": oid, "date": day, "hours": 6, "duty_type": "patrol"})
-    roster.record_leaving(db, gone, dt.date(2025, 5, 1), "resigned")
+    _six_hours_each_and_officer_2_left_in_may(db)
     returns.sign_off(db, "2025-06")
     with db.session() as s:  # as an older version stored it: without the leaver's row
         lock = s.query(MonthLock).one()
