@@ -68,28 +68,25 @@ class Opened:
     read_only_because: str | None = None  # who holds it, when opened read-only
     backup_warning: str | None = None  # the daily backup could not be made
 
+    def close(self) -> None:
+        """As the window ends: copy the WAL into the main file, close every connection, and only
+        then let other copies in (the lock goes last). Safe to call twice."""
+        try:
+            self.db.close()
+        finally:
+            if self.lock is not None:
+                self.lock.release()
+
 
 def _read_only_database(url: str, holder_text: str) -> Any:
     """A Database over the same SQLite file opened with ``mode=ro``; any save is refused plainly."""
-    from sqlalchemy import event
-    from sqlalchemy.engine import make_url
+    from desktop.core.db import open_read_only
 
-    from desktop.core.db import Database, make_engine
-    from desktop.core.errors import CipDeskError
-
-    path = Path(make_url(url).database or "")
-    engine = make_engine(f"sqlite:///file:{path.resolve().as_posix()}?mode=ro&uri=true")
-    db = Database(url, engine)
-    db.read_only = True  # type: ignore[attr-defined]
-
-    def refuse(*_args: object) -> None:
-        raise CipDeskError(
-            f"This window is read-only: {holder_text} has the database open. Nothing was saved. "
-            "Close CiP Desk there, then open it again here to make changes."
-        )
-
-    event.listen(db.Session, "before_flush", refuse)
-    return db
+    return open_read_only(
+        url,
+        why=f"This window is read-only: {holder_text} has the database open. Nothing was saved. "
+        "Close CiP Desk there, then open it again here to make changes.",
+    )
 
 
 def open_for_window(url: str, parent: Any = None) -> Opened | None:
@@ -238,6 +235,9 @@ def run_gui(db_url: str | None, *, demo: bool = False) -> int:
         dialogs.error(None, "CiP Desk cannot open the database", message)
         return 2
     window = build_window(opened)
+    from desktop.ui import shutdown
+
+    shutdown.install(app, window)
     window.show()
     if opened.backup_warning:
         dialogs.warn(
@@ -249,8 +249,7 @@ def run_gui(db_url: str | None, *, demo: bool = False) -> int:
     try:
         return app.exec()
     finally:
-        if opened.lock is not None:
-            opened.lock.release()
+        opened.close()
 
 
 def build_window(opened: Opened) -> Any:

@@ -32,7 +32,8 @@ def run(args: Any) -> int:
         live = Path(name)
         if not live.exists() or live.stat().st_size == 0:
             return _fail(f"there is no database at {live}; nothing was backed up.")
-        if out.exists() and out.resolve() == live.resolve():
+        own = {live.resolve()} | {live.resolve().with_name(live.name + s) for s in ("-wal", "-shm", ".lock")}
+        if out.exists() and out.resolve() in own:
             return _fail("the backup cannot replace the database itself; choose another file.")
         source_check = integrity.check_file(live)
         backup._atomic_sqlite_backup(live, out)

@@ -12,8 +12,8 @@ import sys
 import time
 from typing import Any
 
+from desktop.commands import database
 from desktop.core import demo
-from desktop.core.db import open_database
 
 
 def _where(db_url: str) -> str:
@@ -52,8 +52,14 @@ def run(args: Any) -> int:
         )
         return 2
     started = time.perf_counter()
-    db = open_database(args.db_url)
-    try:
+    path = database.sqlite_file(args.db_url)
+    if path is not None and not path.parent.exists():
+        try:
+            path.parent.mkdir(parents=True, mode=0o700)
+        except OSError as exc:
+            print(f"{prog}: cannot create the folder {path.parent} ({exc.strerror}).", file=sys.stderr)
+            return 2
+    with database.for_writing(args.db_url, "cipdesk demo-data") as db:
         from sqlalchemy import func, select
 
         from desktop.core.models import Officer
@@ -73,8 +79,6 @@ def run(args: Any) -> int:
         )
         if progress is not None:
             print("\r" + " " * 48 + "\r", end="", file=sys.stderr)
-    finally:
-        db.dispose()
     elapsed = time.perf_counter() - started
     print(
         f"{prog}: wrote {counts['officers']:,} officers, {counts['duties']:,} duties, "

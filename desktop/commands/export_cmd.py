@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from desktop.core.db import open_database
+from desktop.commands import database
 
 
 def run(args: Any) -> int:
@@ -14,10 +14,7 @@ def run(args: Any) -> int:
         return 2
     from desktop.excel.roster_export import export_roster
 
-    db = open_database(args.db_url)
-    try:
+    with database.for_reading(args.db_url, "cipdesk export") as db:
         count = export_roster(db, args.out)
-    finally:
-        db.dispose()
     print(f"Exported {count} officers to {args.out}.", file=sys.stderr)
     return 0

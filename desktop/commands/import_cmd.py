@@ -6,12 +6,13 @@ Exit 0: every row accounted for, none rejected; 1: some rows rejected (the rest 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from typing import Any
 
+from desktop.commands import database
 from desktop.core import importer
-from desktop.core.db import open_database
 from desktop.core.import_text import row_details
 from desktop.excel.reader import FileRefused
 
@@ -24,8 +25,19 @@ def _say(text: str) -> None:
 
 
 def run(args: Any) -> int:
-    db = open_database(args.db_url)
+    stack = contextlib.ExitStack()
     try:
+        db = stack.enter_context(
+            database.for_reading(args.db_url, "cipdesk import --dry-run")
+            if args.dry_run
+            else database.for_writing(args.db_url, "cipdesk import")
+        )
+    except database.Refused as exc:
+        _say(f"cipdesk import: {exc}")
+        if args.json:
+            print(json.dumps({"file": args.file, "refused": str(exc)}, ensure_ascii=False))
+        return 2
+    with stack:
         try:
             if args.dry_run:
                 plan = importer.plan(db, args.file, sheet=args.sheet)
@@ -89,5 +101,3 @@ def run(args: Any) -> int:
         if args.json:
             print(json.dumps(plan.summary(batch), ensure_ascii=False))
         return 1 if counts["rejected"] else 0
-    finally:
-        db.dispose()

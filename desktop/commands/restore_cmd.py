@@ -35,15 +35,15 @@ def run(args: Any) -> int:
         if not name or name == ":memory:":
             return _fail("an in-memory database cannot be restored into.")
         live = Path(name)
-        lock = instance_lock.InstanceLock(live)
+        lock = instance_lock.InstanceLock(live, what="cipdesk restore")
         try:
             lock.acquire()
         except instance_lock.DatabaseInUse as exc:
-            return _fail(f"{exc} Close CiP Desk there first; nothing was changed.")
+            return _fail(exc.for_command())
         try:
             result = backup.restore_sqlite_file(live, src)
             db = open_database(url)  # brings an older backup up to this version
-            db.dispose()
+            db.close()
         finally:
             lock.release()
         where = str(live)

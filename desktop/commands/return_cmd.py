@@ -38,8 +38,8 @@ def figures_for(db: Any, month: str) -> tuple[dict[str, Any], list[str]]:
 
 
 def run(args: Any) -> int:
+    from desktop.commands import database
     from desktop.core import returns, settings
-    from desktop.core.db import open_database
     from desktop.core.errors import plain_message
 
     try:
@@ -47,8 +47,7 @@ def run(args: Any) -> int:
     except returns.MonthError as exc:
         print(f"cipdesk return: {exc}", file=sys.stderr)
         return 2
-    db = open_database(args.db_url)
-    try:
+    with database.for_reading(args.db_url, "cipdesk return") as db:
         figures, warnings = figures_for(db, month)
         force = settings.get_all(db)
         for line in warnings:
@@ -80,8 +79,6 @@ def run(args: Any) -> int:
         else:
             print(summary_text(figures, force.get("force_name")))
         return 0
-    finally:
-        db.dispose()
 
 
 def summary_text(f: dict[str, Any], force: str | None = None) -> str:

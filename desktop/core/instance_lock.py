@@ -38,6 +38,7 @@ class Holder:
     machine: str
     pid: int | None
     since: dt.datetime | None
+    what: str = "window"  # "window", or the command that holds it ("cipdesk import")
 
     @property
     def since_text(self) -> str:
@@ -51,6 +52,10 @@ class Holder:
     def describe(self) -> str:
         return f"{self.user} on {self.machine}{self.since_text}"
 
+    @property
+    def is_command(self) -> bool:
+        return self.what.startswith("cipdesk ")
+
 
 class DatabaseInUse(CipDeskError):
     """Another copy of CiP Desk holds the database; ``holder`` says who."""
@@ -62,6 +67,20 @@ class DatabaseInUse(CipDeskError):
         super().__init__(
             f"The database {path.name} is already open in CiP Desk by {who}. "
             "Only one copy can make changes at a time, so that nothing is lost."
+        )
+
+    def for_command(self) -> str:
+        """The sentence a command-line write prints when it is refused."""
+        holder = self.holder
+        if holder is not None and holder.is_command:
+            return (
+                f"The database {self.path.name} is in use by another CiP Desk command ({holder.what}, "
+                f"run by {holder.describe()}): wait for it to finish, then try again; nothing was changed."
+            )
+        who = holder.describe() if holder else "another copy of CiP Desk"
+        return (
+            f"The database {self.path.name} is already open in CiP Desk by {who}: close it there "
+            "first, then try again; nothing was changed."
         )
 
 
@@ -116,6 +135,7 @@ def read_holder(db_path: Path) -> Holder | None:
             str(data.get("machine") or "another computer"),
             data.get("pid"),
             since,
+            str(data.get("what") or "window"),
         )
     except (OSError, ValueError, TypeError, KeyError):
         return None
@@ -124,9 +144,10 @@ def read_holder(db_path: Path) -> Holder | None:
 class InstanceLock:
     """The lock of one database, held until :meth:`release` (or the process ends)."""
 
-    def __init__(self, db_path: Path):
+    def __init__(self, db_path: Path, what: str = "window"):
         self.db_path = Path(db_path)
         self.path = lock_path(self.db_path)
+        self.what = what
         self._fh: IO[Any] | None = None
 
     @property
@@ -147,6 +168,7 @@ class InstanceLock:
             "machine": current_machine(),
             "pid": os.getpid(),
             "since": dt.datetime.now().replace(microsecond=0).isoformat(),
+            "what": self.what,
             "database": str(self.db_path),
         }
         fh.seek(0)
@@ -175,6 +197,19 @@ class InstanceLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def current_holder(db_path: Path) -> Holder | None:
+    """Who holds ``db_path`` now (another process, or another lock in this one), else None."""
+    lock = InstanceLock(db_path, what="check")
+    try:
+        lock.acquire()
+    except DatabaseInUse as exc:
+        return exc.holder or Holder("someone", "another computer", None, None)
+    except OSError:
+        return None
+    lock.release()
+    return None
 
 
 def check_free(db_path: Path) -> None:

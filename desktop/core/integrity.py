@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from desktop.core.db import Database
+from desktop.core.db import Database, connect_read_only
 
 log = logging.getLogger(__name__)
 
@@ -37,24 +37,29 @@ class CheckResult:
 
 
 def check_file(path: Path, *, full: bool = False, limit: int = 20) -> CheckResult:
-    """Check a SQLite file without changing it (opened read-only)."""
+    """Check a SQLite file without changing it.
+
+    Only SQLite reads the file, through a read-only connection (never Python's ``open()``, which
+    would drop this process's SQLite locks when the database is open here too).
+    """
     pragma = "integrity_check" if full else "quick_check"
     kind = "full" if full else "quick"
     path = Path(path)
     try:
-        with path.open("rb") as fh:
-            header = fh.read(16)
+        size = path.stat().st_size
     except OSError as exc:
         return CheckResult(False, [f"cannot read the file: {exc.strerror}"], kind, path)
-    if header and header != b"SQLite format 3\x00":
-        return CheckResult(False, ["the file is not a SQLite database"], kind, path)
+    if size == 0:
+        return CheckResult(True, [], kind, path)
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+        conn = connect_read_only(path)
         try:
             raw = [str(r[0]) for r in conn.execute(f"PRAGMA {pragma}({int(limit)})")]
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc):
+            return CheckResult(False, ["the file is not a SQLite database"], kind, path)
         return CheckResult(False, [str(exc)], kind, path)
     rows = [line.strip() for text in raw for line in text.splitlines()]
     rows = [line for line in rows if line and not line.startswith("***")] or raw

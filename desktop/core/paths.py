@@ -39,6 +39,14 @@ def resources_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "resources"
 
 
+def program_folder() -> Path:
+    """The folder the program runs from (the checkout, or the unpacked application)."""
+    import sys
+
+    bundled = getattr(sys, "_MEIPASS", None)
+    return Path(bundled).resolve() if bundled else Path(__file__).resolve().parents[2]
+
+
 def resolve_db(arg: str | None) -> str:
     """``--db``, else ``CIPDESK_DB``, else ``cipdesk.sqlite`` in the user's data folder; as a URL."""
     value = arg or os.environ.get("CIPDESK_DB") or str(data_dir() / "cipdesk.sqlite")

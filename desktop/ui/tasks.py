@@ -130,6 +130,17 @@ def run_task(
     return task
 
 
+def busy() -> bool:
+    """True while any task runs (the window leaves the database alone until it is done)."""
+    return bool(_running) or QThreadPool.globalInstance().activeThreadCount() > 0
+
+
+def cancel_all() -> None:
+    """Ask every running task to stop at its next progress report (it rolls back)."""
+    for task in list(_running):
+        task.cancel_event.set()
+
+
 def wait_for_all(timeout_ms: int = 30_000) -> bool:
     """For tests and shutdown: wait until no task runs."""
     return QThreadPool.globalInstance().waitForDone(timeout_ms)
