@@ -234,9 +234,15 @@ def run_gui(db_url: str | None, *, demo: bool = False) -> int:
             raise
         dialogs.error(None, "CiP Desk cannot open the database", message)
         return 2
-    window = build_window(opened)
-    from desktop.ui import shutdown
+    start_window(app, opened)
+    return run_event_loop(app, opened)
 
+
+def start_window(app: Any, opened: Opened) -> Any:
+    """The main window on ``opened``, shown, with its shutdown handling installed."""
+    from desktop.ui import dialogs, shutdown
+
+    window = build_window(opened)
     shutdown.install(app, window)
     window.show()
     if opened.backup_warning:
@@ -246,8 +252,13 @@ def run_gui(db_url: str | None, *, demo: bool = False) -> int:
             f"CiP Desk could not make today's automatic backup: {opened.backup_warning}\n\n"
             "Your data is safe. Check the backup folder in Settings, or use File > Back up now.",
         )
+    return window
+
+
+def run_event_loop(app: Any, opened: Opened) -> int:
+    """Run until File > Quit, a logout or a signal; then close the database cleanly."""
     try:
-        return app.exec()
+        return int(app.exec())
     finally:
         opened.close()
 

@@ -72,6 +72,17 @@ def ctx(db: Database, qapp):
 
 
 @pytest.fixture(autouse=True)
+def _private_qsettings(tmp_path_factory):
+    """Window settings (last folders, sizes) go to a folder of each test's own, never the user's."""
+    from PySide6.QtCore import QSettings
+
+    folder = str(tmp_path_factory.mktemp("qsettings"))
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, folder)
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _no_real_dialogs(monkeypatch):
     """A test that reaches a real modal dialog would hang: fail loudly instead."""
     from desktop.ui import dialogs

@@ -29,7 +29,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.core.db import Database, sqlite_backup
+from desktop.core.db import Database, is_live_file, sqlite_backup
 from desktop.core.errors import CipDeskError, DatabaseOpenError, NewerDatabaseError
 
 log = logging.getLogger(__name__)
@@ -275,6 +275,8 @@ def inspect_backup(path: Path, *, check: bool = True) -> BackupInfo:
     path = Path(path)
     if not path.exists():
         raise RestoreError(f"{path} does not exist.")
+    if is_live_file(path):  # only SQLite may open it here (see desktop/core/db.py)
+        raise RestoreError(f"{path.name} is the database CiP Desk has open; choose a backup file.")
     if path.is_dir():
         raise RestoreError(f"{path} is a folder, not a CiP Desk backup file.")
     with path.open("rb") as fh:

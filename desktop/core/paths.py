@@ -11,8 +11,13 @@ APP_NAME = "CiPDesk"
 APP_AUTHOR = "CiPDesk"
 
 
+def data_dir_path() -> Path:
+    """The user's data folder for CiP Desk (not created)."""
+    return user_data_path(APP_NAME, APP_AUTHOR)
+
+
 def data_dir() -> Path:
-    path = user_data_path(APP_NAME, APP_AUTHOR)
+    path = data_dir_path()
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
 

@@ -106,6 +106,10 @@ def open_workbook(path: str | Path) -> Workbook:
         raise FileRefused(f"{path} does not exist. Check the name and the folder.")
     if path.is_dir():
         raise FileRefused(f"{path} is a folder, not a spreadsheet.")
+    from desktop.core.db import is_live_file
+
+    if is_live_file(path):  # reading it here would drop this process's SQLite locks on it
+        raise FileRefused(f"{name} is CiP Desk's own database, not a spreadsheet to import.")
     try:
         size = path.stat().st_size
         with path.open("rb") as fh:

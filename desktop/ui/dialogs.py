@@ -146,13 +146,13 @@ def _usable_start(folder: str | Path | None) -> Path | None:
     if not path.is_dir():
         return None
     from desktop.core.db import live_folders
-    from desktop.core.paths import program_folder
+    from desktop.core.paths import data_dir_path, program_folder
 
     try:
         resolved = path.resolve()
     except OSError:
         return None
-    if resolved in live_folders() or resolved == program_folder():
+    if resolved in live_folders() or resolved in (program_folder(), data_dir_path().resolve()):
         return None
     return resolved
 
