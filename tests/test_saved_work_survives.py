@@ -556,3 +556,30 @@ def test_the_database_itself_cannot_be_imported_or_restored_from_inside_the_wind
     conn = sqlite3.connect(force)
     assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     conn.close()
+
+
+def test_the_window_copies_its_journal_into_the_main_file_after_an_import_and_when_idle(
+    force, tmp_path, qapp, qtbot
+):
+    from desktop import app
+    from desktop.ui import shutdown
+
+    opened = app.open_for_window(db_url(str(force)))
+    assert opened is not None
+    window = app.build_window(opened)
+    upkeep = shutdown.Upkeep(window)
+    try:
+        officer = roster.find_by_collar(opened.db, "101")
+        roster.update_officer(opened.db, officer, {"phone": "1"})
+        assert wal_bytes(force) > 0
+        window.ctx.notify("all")  # what an import, an undo and a restore announce
+        qtbot.waitUntil(lambda: wal_bytes(force) == 0, timeout=5_000)
+        upkeep.timer.setInterval(100)
+        roster.update_officer(opened.db, officer, {"phone": "2"})
+        window.ctx.notify("officers")  # an ordinary save: copied in once the window is idle
+        assert wal_bytes(force) > 0
+        qtbot.waitUntil(lambda: wal_bytes(force) == 0, timeout=5_000)
+        assert main_file_alone(force, tmp_path, "SELECT phone FROM officers WHERE collar = '101'") == [("2",)]
+    finally:
+        window.close()
+        opened.close()

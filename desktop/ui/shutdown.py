@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 IDLE_CHECKPOINT_MS = 15_000  # after the last change, once the window has been quiet this long
 SETTLED_CHECKPOINT = ("imports", "all")  # an import, an undo of one, or a restore: checkpoint at once
+RETRY_MS = 500  # while a task runs
 WATCHDOG_SECONDS = 5.0
 SIGNALS = tuple(
     sig for sig in (getattr(signal, n, None) for n in ("SIGTERM", "SIGHUP", "SIGINT")) if sig is not None
@@ -49,14 +50,14 @@ class Upkeep(QObject):
 
     def _changed(self, what: str) -> None:
         if what in SETTLED_CHECKPOINT:
-            QTimer.singleShot(0, self.checkpoint_now)
+            QTimer.singleShot(0, self, self.checkpoint_now)
         self.timer.start()
 
     def checkpoint_now(self) -> bool:
         from desktop.ui.tasks import busy
 
-        if busy():  # an import or another task is writing: try again when idle
-            self.timer.start()
+        if busy():  # a task is still reading or writing: try again as soon as it is done
+            QTimer.singleShot(RETRY_MS, self, self.checkpoint_now)
             return False
         return bool(self.db.checkpoint())
 
