@@ -77,7 +77,7 @@ def test_long_fields_nul_and_nan_are_caught_by_the_import_on_every_database(
         7: "rejected",
         8: "created",
     }
-    assert row(plan, 2).reasons[0]["why"] == "is 40 characters long; a collar number has at most 32"
+    assert row(plan, 2).reasons[0]["why"] == "is 40 characters long, but a collar number has at most 32"
     assert "control characters" in row(plan, 5).reasons[0]["why"]
     assert row(plan, 6).reasons == [{"column": "Apr-26", "value": "nan", "why": "is not a number of hours"}]
     assert row(plan, 7).reasons[0]["why"] == "is not a number of hours"

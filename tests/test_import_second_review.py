@@ -125,9 +125,9 @@ def test_dates_no_record_can_have_import_with_a_warning_naming_the_cell(db, tmp_
         return [w["why"] for w in next(r for r in plan.rows if r.row_number == row).warnings]
 
     assert [outcome(plan, n) for n in (2, 3, 4, 5)] == ["created"] * 4
-    assert warned(2) == ["is before 1950, which cannot be right: imported as written; check it"]
-    assert warned(3) == ["is in the future: imported as written; check it"]
-    assert warned(4) == ["makes them 10 when they joined on 01/02/2020: imported as written; check it"]
+    assert warned(2) == ["is before 1950, which cannot be right: imported as written, to be checked"]
+    assert warned(3) == ["is in the future: imported as written, to be checked"]
+    assert warned(4) == ["makes them 10 when they joined on 01/02/2020: imported as written, to be checked"]
     assert warned(5) == []
     row3 = next(r for r in plan.rows if r.row_number == 3)
     assert row3.warnings[0]["column"] == "Date Joined" and row3.warnings[0]["value"] == future.strftime(

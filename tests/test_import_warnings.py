@@ -112,7 +112,9 @@ def test_every_doubt_not_on_the_list_imports_with_a_warning(idb: Database, tmp_p
     def warned(n: int) -> list[tuple[str, str]]:
         return [(w["column"], w["why"]) for w in row(plan, n).warnings]
 
-    assert warned(2) == [("Joined", "is before 1950, which cannot be right: imported as written; check it")]
+    assert warned(2) == [
+        ("Joined", "is before 1950, which cannot be right: imported as written, to be checked")
+    ]
     assert warned(3) == [
         ("ESP", "'Sometimes' is not yes or no (use Y or N): left out, so it stays as it was")
     ]
@@ -124,7 +126,7 @@ def test_every_doubt_not_on_the_list_imports_with_a_warning(idb: Database, tmp_p
     assert [c for c, _ in warned(6)] == ["Left", "Leaving reason"]
     assert "not counted as serving in any month" in warned(6)[0][1]
     assert warned(7) == [
-        ("DOB", "makes them 10 when they joined on 01/02/2020: imported as written; check it")
+        ("DOB", "makes them 10 when they joined on 01/02/2020: imported as written, to be checked")
     ]
     assert warned(8)[0][0] == "Apr-26" and "is a date, not a number" in warned(8)[0][1]
     assert plan.summary()["warnings"] == 7 and plan.counts["rejected"] == 0

@@ -44,8 +44,8 @@ def _cells(items: list[dict[str, str]]) -> str:
 
 
 def warning_details(row: RowPlan) -> str:
-    """The row's warnings in words (what was assumed to import it), or ""."""
-    return _cells(row.warnings)
+    """The row's warnings in words (what was assumed to import it), each marked "Warning:"; or ""."""
+    return "; ".join(f"Warning: {_cells([w])}" for w in row.warnings)
 
 
 def row_details(row: RowPlan) -> str:

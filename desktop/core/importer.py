@@ -499,7 +499,7 @@ def _decide(
             continue
         if isinstance(first, str) and _is_totals(norm(first), totals_words):
             out.append(
-                RowPlan(rn, "skipped", reasons=[_reason("", cell_text(first), "totals row")], original=raw)
+                RowPlan(rn, "skipped", reasons=[_reason("", _shown(first), "totals row")], original=raw)
             )
             continue
         reasons: list[dict[str, str]] = []
@@ -539,7 +539,7 @@ def _decide(
                             _reason(
                                 col.header,
                                 _shown(parsed),
-                                f"is {len(parsed):,} characters long; a collar number has at most {limit}",
+                                f"is {len(parsed):,} characters long, but a collar number has at most {limit}",
                             )
                         )
                         continue
@@ -643,8 +643,8 @@ def _decide(
         merged = dict(old) if old else {}
         merged.update(vals)
         _check_order(merged, vals, header_of, reasons, warnings, old, status_text, today)
-        if "status" not in vals:
-            independent = False  # the row's status was not applied (see _check_order)
+        if vals.get("status") != "active":
+            independent = False  # the row's status was not applied, or it is a leaver (_check_order)
         name = _name(merged)
         if reasons:
             out.append(
@@ -823,7 +823,9 @@ def _check_order(
 
     for fld, why in implausible_dates(merged, today).items():
         if fld in vals or (fld == "date_of_birth" and "joined" in vals):
-            warnings.append(_reason(header(fld), _fmt(merged[fld]), f"{why}: imported as written; check it"))
+            warnings.append(
+                _reason(header(fld), _fmt(merged[fld]), f"{why}: imported as written, to be checked")
+            )
     if attested and joined and attested < joined:
         add("attested", f"attested ({_fmt(attested)}) before joining ({_fmt(joined)})")
     if ip and joined and ip < joined:
@@ -866,15 +868,15 @@ def _check_order(
         if old is None:
             why = (
                 "a leaver with no leaving date: imported as left with the date not recorded, so not "
-                "counted as serving in any month; add the date in their record"
+                "counted as serving in any month (add the date in their record)"
             )
         elif changing:
             why = (
                 f"a leaver with no leaving date: recorded as left from {_fmt(today)}, the day of this "
-                "import; add the date in their record"
+                "import (add the date in their record)"
             )
         else:
-            why = "a leaver with no leaving date recorded: add the date in their record"
+            why = "a leaver with no leaving date recorded (add the date in their record)"
         warnings.append(_reason(header("left_date"), "", why))
     if not merged.get("leaving_reason"):
         vals["leaving_reason"] = merged["leaving_reason"] = NOT_RECORDED

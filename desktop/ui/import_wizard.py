@@ -110,7 +110,7 @@ class PreviewModel(QAbstractTableModel):
             row = self.rows[i]
             text = row_details(row)
             if row.warnings and row.outcome in importer.IMPORTED:
-                text += f"; Warning: {warning_details(row)}"
+                text += f"; {warning_details(row)}"
             self._details[i] = text
         return text
 
