@@ -177,3 +177,11 @@ def test_a_logged_failure_keeps_the_frames_but_not_the_message() -> None:
     text = redacted_traceback(info.value)
     assert "Smith" not in text and "07700" not in text
     assert "ValueError" in text and "KeyError" in text and "in fail" in text
+
+
+def test_two_columns_with_the_same_heading_both_keep_their_cells(idb: Database, tmp_path: Path) -> None:
+    rows = [["Collar", "Surname", "Locker", "Locker"], ["901", "Twice", "first note", "second note"]]
+    result = importer.run(idb, write_xlsx(tmp_path / "twice.xlsx", rows), today=TODAY)
+    assert result.plan.rows[0].legacy == {"Locker": "first note", "Locker (column D)": "second note"}
+    record = roster.get_officer(idb, roster.find_by_collar(idb, "901"))
+    assert record.legacy_fields == [("Locker", "first note"), ("Locker (column D)", "second note")]
