@@ -341,3 +341,21 @@ def messy_rows() -> list[list[Any]]:
         ],
         ["TOTAL", None, None, None, None, None, None, None, None, None, None, 32.5, 16, 8],
     ]
+
+
+def patch_xlsx(path: Path, replacements: dict[str, str], sheet_no: int = 1) -> Path:
+    """Replace text in the XML of a sheet written by openpyxl, to make cells openpyxl will not write:
+    ``_x0007_`` is how a workbook holds a BEL (calamine reads it back as one), ``<v>NaN</v>`` a
+    damaged number. Give placeholders written with the workbook and what they become."""
+    name = f"xl/worksheets/sheet{sheet_no}.xml"
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i.filename) for i in z.infolist()}
+    xml = parts[name].decode("utf-8")
+    for old, new in replacements.items():
+        assert old in xml, f"{old!r} not found in {name}"
+        xml = xml.replace(old, new)
+    parts[name] = xml.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for fname, data in parts.items():
+            z.writestr(fname, data)
+    return path

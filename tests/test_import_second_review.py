@@ -105,7 +105,9 @@ def test_leading_zeros_do_not_make_a_second_officer(db, tmp_path):
     assert "as 0611: leading zeros do not count" in clash.value.errors["collar"]
 
 
-def test_dates_no_record_can_have_are_refused_with_the_cell(db, tmp_path):
+def test_dates_no_record_can_have_import_with_a_warning_naming_the_cell(db, tmp_path):
+    """Such a date exists and can be read, so it is not a reason to reject: it imports as written,
+    with a warning asking for it to be checked."""
     future = dt.date.today() + dt.timedelta(days=400)
     path = write_xlsx(
         tmp_path / "d.xlsx",
@@ -118,14 +120,21 @@ def test_dates_no_record_can_have_are_refused_with_the_cell(db, tmp_path):
         ],
     )
     plan = importer.plan(db, path)
-    assert reasons(plan, 2) == ["is before 1950, which cannot be right"]
-    assert reasons(plan, 3) == ["is in the future"]
-    assert reasons(plan, 4) == ["makes them 10 when they joined on 01/02/2020"]
-    assert outcome(plan, 5) == "created"
+
+    def warned(row: int) -> list[str]:
+        return [w["why"] for w in next(r for r in plan.rows if r.row_number == row).warnings]
+
+    assert [outcome(plan, n) for n in (2, 3, 4, 5)] == ["created"] * 4
+    assert warned(2) == ["is before 1950, which cannot be right: imported as written, to be checked"]
+    assert warned(3) == ["is in the future: imported as written, to be checked"]
+    assert warned(4) == ["makes them 10 when they joined on 01/02/2020: imported as written, to be checked"]
+    assert warned(5) == []
     row3 = next(r for r in plan.rows if r.row_number == 3)
-    assert row3.reasons[0]["column"] == "Date Joined" and row3.reasons[0]["value"] == future.strftime(
+    assert row3.warnings[0]["column"] == "Date Joined" and row3.warnings[0]["value"] == future.strftime(
         "%d/%m/%Y"
     )
+    assert row3.values["joined"] == future
+    assert plan.summary()["warnings"] == 3
 
 
 def test_the_roster_refuses_such_dates_but_still_saves_other_changes_to_an_old_record(db):

@@ -62,7 +62,7 @@ def test_messy_workbook_every_row_accounted_for(idb: Database, tmp_path: Path) -
     assert plan.sheet == "Roster" and plan.header_row == 4
     assert outcomes(plan) == {
         5: "created", 6: "created", 7: "created", 8: "skipped", 9: "rejected", 10: "rejected",
-        11: "rejected", 12: "rejected", 13: "rejected", 14: "skipped",
+        11: "rejected", 12: "rejected", 13: "created", 14: "skipped",
     }  # fmt: skip
     summary = plan.summary()
     assert summary["rows"] == sum(summary[k] for k in importer.OUTCOMES) == 10
@@ -85,11 +85,16 @@ def test_messy_workbook_every_row_accounted_for(idb: Database, tmp_path: Path) -
         "more hours than April 2026 has (720)",
         "attested (01/01/2020) before joining (01/05/2020)",
     ]
-    assert reasons(plan, 13) == ["a leaver needs a leaving date"]
+    # A leaver with no leaving date imports, with a warning saying what was assumed.
+    gone = next(p for p in plan.rows if p.row_number == 13)
+    assert gone.reasons == [] and [w["column"] for w in gone.warnings] == ["Left"]
+    assert "no leaving date" in gone.warnings[0]["why"]
+    assert gone.values["leaving_reason"] == "resigned"  # from the status word
+    assert summary["warnings"] == 1
     assert plan.unknown_values == {"rank": {"Special Bobby": 1}}
 
     result = importer.run(idb, path, today=TODAY)
-    assert result.plan.counts == {"created": 3, "updated": 0, "unchanged": 0, "skipped": 2, "rejected": 5}
+    assert result.plan.counts == {"created": 4, "updated": 0, "unchanged": 0, "skipped": 2, "rejected": 4}
     smith = officer(idb, "4521")
     assert (smith["surname"], smith["forenames"], smith["rank"]) == ("Smith", "John", "SC")
     assert smith["joined"] == dt.date(2019, 4, 3) and smith["attested"] == dt.date(2019, 7, 3)
@@ -143,7 +148,8 @@ def test_monthly_hours_legacy_fields_history_and_audit(idb: Database, tmp_path: 
         rows = {r.row_number: r for r in stored}
         assert len(rows) == 10 and rows[9].outcome == "rejected" and rows[9].original[3] == "Special Bobby"
         b = s.get(ImportBatch, batch)
-        assert (b.rows, b.created, b.rejected, b.skipped, b.hours_entries) == (10, 3, 5, 2, 5)
+        assert (b.rows, b.created, b.rejected, b.skipped, b.hours_entries) == (10, 4, 4, 2, 5)
+        assert rows[13].outcome == "created" and "no leaving date" in rows[13].reasons[0]["why"]
         assert len(b.sha256) == 64 and b.header_row == 4 and b.sheet == "Roster"
 
 
@@ -157,7 +163,7 @@ def test_reimport_of_the_same_file_changes_nothing(idb: Database, tmp_path: Path
         }
         versions = dict(s.execute(select(Officer.collar, Officer.version)).all())
     second = importer.run(idb, path, today=TODAY)
-    assert second.plan.counts == {"created": 0, "updated": 0, "unchanged": 3, "skipped": 2, "rejected": 5}
+    assert second.plan.counts == {"created": 0, "updated": 0, "unchanged": 4, "skipped": 2, "rejected": 4}
     assert second.plan.hours_entries == 0
     assert second.plan.previous_batch is not None
     with idb.read() as s:
@@ -269,8 +275,13 @@ def test_sheet_choice_and_header_row_override(idb: Database, tmp_path: Path) -> 
         importer.plan(idb, path, sheet="Other")
     with pytest.raises(FileRefused, match="No header row found"):
         importer.plan(idb, path, sheet="Notes")
-    plan = importer.plan(idb, path, sheet="Notes", header_row=1, mapping={0: "surname"})
-    assert [r.outcome for r in plan.rows] == ["rejected"]  # a surname but no collar column
+    # A sheet with no header is refused even when a row is given as the header (the wizard's
+    # choice): its first row is data, and would be lost as headings.
+    with pytest.raises(FileRefused, match="No header row found"):
+        importer.plan(idb, path, sheet="Notes", header_row=1, mapping={0: "surname"})
+    # Where a header is found, another row may be chosen as the header.
+    plan = importer.plan(idb, path, sheet="Roster", header_row=2, mapping={0: "surname"})
+    assert plan.header_row == 2 and plan.rows == []
 
 
 @pytest.mark.parametrize("kind", ["xls", "ods", "csv-bom", "csv-1252"])
@@ -289,7 +300,9 @@ def test_other_formats_import_the_same(idb: Database, tmp_path: Path, kind: str)
     }
     plan = importer.plan(idb, writers[kind]())
     assert plan.header_row == 2
-    assert [r.outcome for r in plan.rows] == ["created", "rejected"]  # a leaver needs a leaving date
+    # A leaver with no leaving date imports with a warning.
+    assert [r.outcome for r in plan.rows] == ["created", "created"]
+    assert [w["column"] for w in plan.rows[1].warnings] == ["Left"]
     first = plan.rows[0]
     assert first.values["surname"] == "Brontë" and first.values["forenames"] == "Zoë"
     assert first.values["joined"] == dt.date(2019, 4, 3) and first.values["status"] == "LOA"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from desktop.core import importer, roster
 from desktop.ui import dialogs, tasks
@@ -60,12 +61,12 @@ def test_wizard_through_to_the_summary(qtbot, wctx, tmp_path: Path, monkeypatch)
     assert "rank" not in row_details(row9).lower()
     assert "there is no 31 February 2020" in row_details(row9)
     wizard.filter_combo.setCurrentIndex(wizard.filter_combo.findData("rejected"))
-    assert model.rowCount() == 5
+    assert model.rowCount() == 4
     wizard.go_next()  # Import
     settle(qtbot, wizard)
     # Page 5: summary.
     assert wizard.stack.currentIndex() == 4
-    assert "3</b> new officers" in wizard.summary_label.text()
+    assert "4</b> new officers" in wizard.summary_label.text()
     assert "all" in notified
     assert roster.find_by_collar(wctx.db, "4521") is not None
     oid = roster.find_by_collar(wctx.db, "4521")
@@ -78,7 +79,7 @@ def test_wizard_through_to_the_summary(qtbot, wctx, tmp_path: Path, monkeypatch)
     said: list[str] = []
     monkeypatch.setattr(dialogs, "info", lambda parent, title, text: said.append(text))
     wizard.save_rejects_btn.click()
-    assert saved.exists() and "5 rejected rows saved" in said[0]
+    assert saved.exists() and "4 rejected rows saved" in said[0]
     assert wizard.next_btn.text() == "&Close"
 
 
@@ -148,5 +149,105 @@ def test_export_roster_from_the_menu(qtbot, wctx, tmp_path: Path, monkeypatch) -
     export_roster(None, wctx)
     tasks.wait_for_all()
     qtbot.waitUntil(lambda: bool(said), timeout=10_000)
-    assert said == [f"3 officers exported to {out}.xlsx."]
+    assert said == [f"4 officers exported to {out}.xlsx."]
     assert (tmp_path / "out.xlsx").exists()
+
+
+def test_wizard_imports_leavers_without_reasons_and_shows_the_warnings(
+    qtbot, wctx, tmp_path: Path, monkeypatch
+) -> None:
+    from openpyxl import load_workbook
+
+    from desktop.core.domain import NOT_RECORDED
+    from desktop.excel.rejects import WARNING_HEADER
+    from desktop.ui.import_wizard import WARNING_COLOUR, WARNINGS
+    from desktop.ui.roster_model import REASON_NOT_RECORDED
+    from desktop.ui.roster_tab import RosterTab
+
+    rows = [
+        ["Collar No.", "Surname", "Forenames", "Status", "Date Joined", "Date Left", "Jun-26"],
+        ["101", "Ahmed", "Sara", "Left", "01/02/2018", "15/05/2026", 6],
+        ["102", "Brown", "Tom", "Left", "01/02/2019", "10/06/2026", 4],
+        ["103", "Clark", "Ann", "Active", "01/02/2019", None, 20],
+        [None, "Nocollar", "Ann", "Active", "01/02/2019", None, 20],
+    ]
+    wizard = run_import_wizard(None, wctx, str(write_xlsx(tmp_path / "roll.xlsx", rows)))
+    assert wizard is not None
+    qtbot.addWidget(wizard)
+    settle(qtbot, wizard)
+    for _page in range(2):  # file, columns (no unknown values: straight to the preview)
+        wizard.go_next()
+        settle(qtbot, wizard)
+    assert wizard.stack.currentIndex() == 3
+    model = wizard.preview_model
+    assert "2 with warnings" in wizard.counts_label.text()
+    wizard.filter_combo.setCurrentIndex(wizard.filter_combo.findData(WARNINGS))
+    assert [r.row_number for r in model.rows] == [2, 3]
+    assert model.data(model.index(0, 0), Qt.ItemDataRole.BackgroundRole).color() == WARNING_COLOUR
+    assert "Warning: Leaving reason: no leaving reason given" in model.data(model.index(0, 4))
+    wizard.filter_combo.setCurrentIndex(wizard.filter_combo.findData("rejected"))
+    assert [r.row_number for r in model.rows] == [5]
+    assert model.data(model.index(0, 0), Qt.ItemDataRole.BackgroundRole).color() != WARNING_COLOUR
+    wizard.go_next()  # Import
+    settle(qtbot, wizard)
+    summary = wizard.summary_label.text()
+    assert "<b>2</b> rows imported with warnings" in summary
+    assert "2 leavers came without a leaving reason" in summary and "Leaving reason not recorded" in summary
+    assert (
+        roster.get_officer(wctx.db, roster.find_by_collar(wctx.db, "101"))["leaving_reason"] == NOT_RECORDED
+    )
+
+    saved = tmp_path / "warnings.xlsx"
+    monkeypatch.setattr(dialogs, "save_file", lambda *a, **k: str(saved))
+    said: list[str] = []
+    monkeypatch.setattr(dialogs, "info", lambda parent, title, text: said.append(text))
+    assert wizard.save_warnings_btn.isEnabled()
+    wizard.save_warnings_btn.click()
+    assert said == [f"2 rows with warnings saved to {saved}."]
+    got = list(load_workbook(saved).active.iter_rows(values_only=True))
+    assert got[0][:2] == (WARNING_HEADER, "Collar No.") and [r[1] for r in got[1:]] == ["101", "102"]
+
+    # The roster lists them for follow-up.
+    tab = RosterTab(wctx)
+    qtbot.addWidget(tab)
+    tab.status_filter.setCurrentIndex(tab.status_filter.findData(REASON_NOT_RECORDED))
+    assert tab.status_filter.currentText() == "Leaving reason not recorded"
+    assert sorted(tab.model.officer(i).collar for i in range(tab.model.rowCount())) == ["101", "102"]
+
+
+def test_wizard_refuses_a_file_with_no_header_as_the_command_line_does(qtbot, wctx, tmp_path: Path) -> None:
+    from desktop.excel.reader import FileRefused
+
+    path = write_xlsx(tmp_path / "numbers.xlsx", [[4521, 12, 3], [4522, 8, 0], [4523, 16, 4]])
+    with pytest.raises(FileRefused) as service:
+        importer.plan(wctx.db, path)
+    wizard = run_import_wizard(None, wctx, str(path))
+    assert wizard is not None
+    qtbot.addWidget(wizard)
+    settle(qtbot, wizard)
+    assert wizard.error.text() == str(service.value)  # the command line's sentence
+    assert not wizard.next_btn.isEnabled()
+    assert wizard.raw_model.rowCount() == 3  # the rows are shown, to see why
+    wizard.header_spin.setValue(2)  # choosing a row does not get round it
+    wizard.go_next()
+    settle(qtbot, wizard)
+    assert wizard.stack.currentIndex() == 0 and wizard.error.text() == str(service.value)
+    assert importer.count_officers(wctx.db) == 0 and importer.list_batches(wctx.db) == []
+
+
+def test_wizard_refuses_a_sheet_with_no_header_but_offers_the_others(qtbot, wctx, tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path / "two.xlsx", [["Collar", "Surname"], ["1", "A"]], before={"Notes": [["Just notes"], [1, 2]]}
+    )
+    wizard = run_import_wizard(None, wctx, str(path))
+    assert wizard is not None
+    qtbot.addWidget(wizard)
+    settle(qtbot, wizard)
+    assert wizard.sheet_combo.currentText() == "Roster" and wizard.next_btn.isEnabled()
+    wizard.load_sheet("Notes")
+    settle(qtbot, wizard)
+    assert "No header row found in the first 20 rows of sheet 'Notes'" in wizard.error.text()
+    assert not wizard.next_btn.isEnabled() and "choose another sheet" in wizard.file_hint.text()
+    wizard.load_sheet("Roster")
+    settle(qtbot, wizard)
+    assert wizard.next_btn.isEnabled() and wizard.refusal is None

@@ -333,9 +333,7 @@ def _spreadsheet(tmp_path: Path, officers: int = 3) -> Path:
     return write_xlsx(tmp_path / "roster.xlsx", rows)
 
 
-def test_command_line_writes_are_refused_while_the_window_holds_the_database(
-    force, env, tmp_path, windows
-):
+def test_command_line_writes_are_refused_while_the_window_holds_the_database(force, env, tmp_path, windows):
     window = WindowProcess(force, env)
     windows.append(window)
     window.send("phone 101 01234")  # the window's latest work is in its WAL

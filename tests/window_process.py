@@ -87,7 +87,12 @@ class Commands(QObject):
         for n in range(int(count)):
             hours.add_duty(
                 self.db,
-                {"officer_id": officer_id, "date": day + dt.timedelta(days=n % 28), "hours": 2, "duty_type": "patrol"},
+                {
+                    "officer_id": officer_id,
+                    "date": day + dt.timedelta(days=n % 28),
+                    "hours": 2,
+                    "duty_type": "patrol",
+                },
             )
         self.window.ctx.notify("duties")
         self.say("ok duties")
@@ -184,7 +189,11 @@ class Commands(QObject):
         mime = QMimeData()
         mime.setUrls([QUrl.fromLocalFile(path)])
         event = QDropEvent(
-            QPoint(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier
+            QPoint(5, 5),
+            Qt.DropAction.CopyAction,
+            mime,
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
         )
         tab.dropEvent(event)
 
@@ -207,7 +216,9 @@ class Commands(QObject):
         self.window.tabs.setCurrentWidget(tab)
 
         def close_it() -> None:
-            dialog = next((w for w in QApplication.topLevelWidgets() if isinstance(w, QPrintPreviewDialog)), None)
+            dialog = next(
+                (w for w in QApplication.topLevelWidgets() if isinstance(w, QPrintPreviewDialog)), None
+            )
             if dialog is None or not dialog.isVisible():
                 QTimer.singleShot(50, close_it)
                 return

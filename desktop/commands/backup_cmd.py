@@ -20,10 +20,12 @@ def _fail(message: str) -> int:
 
 def run(args: Any) -> int:
     from desktop.core import backup, integrity
+    from desktop.core.output_paths import OutputPathError, check_output_path
 
-    out = Path(args.out).expanduser()
-    if out.is_dir():
-        return _fail(f"{out} is a folder; give a file name, e.g. {out / 'cipdesk-backup.sqlite'}.")
+    try:
+        out = check_output_path(args.out, example_name="cipdesk-backup.sqlite")
+    except OutputPathError as exc:
+        return _fail(f"{exc} Nothing was backed up.")
     url = args.db_url
     if url.startswith("sqlite"):
         name = make_url(url).database

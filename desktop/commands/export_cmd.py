@@ -6,11 +6,17 @@ import sys
 from typing import Any
 
 from desktop.commands import database
+from desktop.core.output_paths import OutputPathError, check_output_path
 
 
 def run(args: Any) -> int:
     if args.what != "roster":  # the parser only allows roster
         print(f"cipdesk export: cannot export {args.what!r}.", file=sys.stderr)
+        return 2
+    try:
+        check_output_path(args.out, example_name="roster.xlsx")
+    except OutputPathError as exc:
+        print(f"cipdesk export: {exc} Nothing was written.", file=sys.stderr)
         return 2
     from desktop.excel.roster_export import export_roster
 

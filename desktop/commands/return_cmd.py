@@ -41,11 +41,20 @@ def run(args: Any) -> int:
     from desktop.commands import database
     from desktop.core import returns, settings
     from desktop.core.errors import plain_message
+    from desktop.core.output_paths import OutputPathError, check_output_path
 
     try:
         month = returns.parse_month(args.month)
     except returns.MonthError as exc:
         print(f"cipdesk return: {exc}", file=sys.stderr)
+        return 2
+    try:  # both files checked before any work, so neither is written when one cannot be
+        if args.pdf:
+            check_output_path(args.pdf, example_name=f"return {month}.pdf")
+        if args.xlsx:
+            check_output_path(args.xlsx, example_name=f"return {month}.xlsx")
+    except OutputPathError as exc:
+        print(f"cipdesk return: {exc} Nothing was written.", file=sys.stderr)
         return 2
     with database.for_reading(args.db_url, "cipdesk return") as db:
         figures, warnings = figures_for(db, month)

@@ -21,7 +21,11 @@ LEAVING_REASONS: tuple[str, ...] = (
     "dismissed",
     "retired",
     "other",
+    "not recorded",
 )
+# The leaving reason of a leaver whose reason no one recorded (a legacy roster without that column):
+# a reason of its own so such leavers can be listed and followed up.
+NOT_RECORDED = "not recorded"
 DUTY_TYPES: tuple[str, ...] = (
     "patrol",
     "response",

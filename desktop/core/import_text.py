@@ -31,18 +31,27 @@ def change_label(key: str) -> str:
     return target_label(key)
 
 
+def _cells(items: list[dict[str, str]]) -> str:
+    parts = []
+    for r in items:
+        if r["column"]:
+            shown = r["value"] and r["value"] not in r["why"]
+            value = f" {r['value']!r}" if shown else ""
+            parts.append(f"{r['column']}{value}: {r['why']}")
+        else:
+            parts.append(r["why"].capitalize())
+    return "; ".join(parts)
+
+
+def warning_details(row: RowPlan) -> str:
+    """The row's warnings in words (what was assumed to import it), each marked "Warning:"; or ""."""
+    return "; ".join(f"Warning: {_cells([w])}" for w in row.warnings)
+
+
 def row_details(row: RowPlan) -> str:
     """What happens to the row, in words: reasons, or old → new, or the new officer's hours."""
     if row.outcome in ("rejected", "skipped"):
-        parts = []
-        for r in row.reasons:
-            if r["column"]:
-                shown = r["value"] and r["value"] not in r["why"]
-                value = f" {r['value']!r}" if shown else ""
-                parts.append(f"{r['column']}{value}: {r['why']}")
-            else:
-                parts.append(r["why"].capitalize())
-        return "; ".join(parts)
+        return _cells(row.reasons)
     if row.outcome == "updated":
         return "; ".join(
             f"{change_label(k)}: {shown_value(old)} → {shown_value(new)}"

@@ -6,6 +6,12 @@
 
 Every row of the sheet below the header ends as created, updated, unchanged, skipped (blank or
 totals row) or rejected (with every reason: column, value, why), numbered as the sheet numbers it.
+A row is rejected only for the product's reasons (no collar number, no surname, a date that cannot
+be read or does not exist, a value that cannot be mapped, negative or impossible hours, dates out of
+order, a collar number used by an earlier row); any other doubt imports the row with a *warning*
+(column, value, what was assumed), e.g. a leaver with no recorded reason gets the reason
+"not recorded". Every cell is fitted to what the database keeps before anything is written (control
+characters removed, over-long text cut), so SQLite and PostgreSQL store the same thing.
 An empty cell never blanks a stored value. Unknown columns become legacy fields. Month columns of
 hours become one monthly-total duty per officer and month (dated the 1st, type patrol, source
 import); importing again replaces that entry. Writes are bulk Core statements, audited by hand.
@@ -31,6 +37,8 @@ from desktop.core.domain import (
     DRIVING_GRADES,
     LEAVING_REASONS,
     MONTH_NAMES,
+    NOT_RECORDED,
+    STATUS_LABELS,
     STATUSES,
     collar_key,
     month_bounds,
@@ -46,6 +54,7 @@ from desktop.core.models import (
     Officer,
     RankChange,
     RankDef,
+    StageAchieved,
     StatusChange,
     utcnow,
 )
@@ -63,6 +72,7 @@ from desktop.excel.headers import (
 )
 from desktop.excel.reader import FileRefused, Workbook, open_workbook, sha256_of, sheet_is_empty
 from desktop.excel.values import (
+    CONTROL_CHARS,
     BadValue,
     Synonyms,
     cell_text,
@@ -76,6 +86,7 @@ from desktop.excel.values import (
     parse_number,
     parse_phone,
     parse_text,
+    strip_control_chars,
 )
 
 OUTCOMES = ("created", "updated", "unchanged", "skipped", "rejected")
@@ -84,6 +95,30 @@ MAPPED_VALUE_FIELDS = ("rank", "status", "leaving_reason", "driving")
 OFFICER_FIELDS = FIELDS
 DUTY_TYPE = "patrol"
 PROGRESS_EVERY = 1000
+# A cell of these fields that cannot be read rejects the row (a date, a mapped value, the collar
+# number); any other field that cannot be read is left out with a warning.
+REJECT_UNREADABLE = frozenset(("collar", *DATE_FIELDS, *MAPPED_VALUE_FIELDS))
+# Outcomes of rows that were imported (and may carry warnings).
+IMPORTED = ("created", "updated", "unchanged")
+# Who recorded a pathway stage the import adds.
+IMPORT_ASSESSOR = "imported"
+
+
+def _length(model: Any, column: str) -> int | None:
+    """The length of a text column in the models (None for unlimited text)."""
+    length = getattr(model.__table__.c[column].type, "length", None)
+    return int(length) if length else None
+
+
+# The longest text each officer field holds: one check in the import fits every cell to it, so
+# SQLite (which would store anything) and PostgreSQL (which would refuse the whole import) agree.
+TEXT_LIMITS = {f: n for f in OFFICER_FIELDS if (n := _length(Officer, f)) is not None}
+COLLAR_LIMIT = TEXT_LIMITS["collar"]
+LEGACY_NAME_LIMIT = _length(LegacyField, "name") or 200
+SHEET_NAME_LIMIT = _length(ImportBatch, "sheet") or 120
+AUDIT_FIELD_LIMIT = _length(AuditEvent, "field") or 60
+# How a damaged cell or a program writes a number that is not one: impossible hours.
+_NOT_FINITE = {"nan", "-nan", "inf", "infinity", "-inf", "+inf", "-infinity", "+infinity"}
 
 
 class UndoRefused(CipDeskError):
@@ -100,6 +135,10 @@ class RowPlan:
     name: str = ""
     officer_id: int | None = None
     reasons: list[dict[str, str]] = field(default_factory=list)
+    # What was assumed to import the row, in the shape of the reasons: {"column", "value", "why"}.
+    warnings: list[dict[str, str]] = field(default_factory=list)
+    # The date of the pathway's independent-patrol stage to record (a status "IPS" set the date).
+    ip_stage: dt.date | None = None
     # For updated rows: "field" / "legacy:Name" / "hours:YYYY-MM" -> [old, new].
     changes: dict[str, list[Any]] = field(default_factory=dict)
     values: dict[str, Any] = field(default_factory=dict)  # officer fields read from the row
@@ -109,7 +148,15 @@ class RowPlan:
 
     @property
     def reason_text(self) -> str:
-        return "; ".join(f"{r['column']}: {r['why']}" if r.get("column") else r["why"] for r in self.reasons)
+        return _joined(self.reasons)
+
+    @property
+    def warning_text(self) -> str:
+        return _joined(self.warnings)
+
+
+def _joined(items: list[dict[str, str]]) -> str:
+    return "; ".join(f"{r['column']}: {r['why']}" if r.get("column") else r["why"] for r in items)
 
 
 @dataclass
@@ -157,6 +204,15 @@ class ImportPlan:
     def rejected_rows(self) -> list[RowPlan]:
         return [r for r in self.rows if r.outcome == "rejected"]
 
+    @property
+    def warned_rows(self) -> list[RowPlan]:
+        """Imported rows (created, updated, unchanged) that carry at least one warning."""
+        return [r for r in self.rows if r.warnings and r.outcome in IMPORTED]
+
+    @property
+    def warning_count(self) -> int:
+        return sum(1 for r in self.rows if r.warnings and r.outcome in IMPORTED)
+
     def summary(self, batch: int | None = None) -> dict[str, Any]:
         """The object of ``cipdesk import --json`` (CLI.md), key for key."""
         counts = self.counts
@@ -168,6 +224,7 @@ class ImportPlan:
             **counts,
             "hours_entries": self.hours_entries,
             "batch": batch,
+            "warnings": self.warning_count,
         }
 
 
@@ -252,8 +309,31 @@ def choose_sheet(wb: Workbook, syn: Synonyms, sheet: str | None) -> str:
     sheets = ", ".join(repr(n) for n in wb.sheet_names)
     raise FileRefused(
         f"No header row found in {wb.name} (sheets {sheets}): CiP Desk looks in the first 20 rows for "
-        "column names such as Collar number and Surname. Add them, or pick the header row in the window."
+        f"a row of column names such as Collar number and Surname. {_ADD_HEADER}"
     )
+
+
+_ADD_HEADER = "Add such a row above the data and import the file again."
+
+
+def locate_header(wb: Workbook, syn: Synonyms | None = None, sheet: str | None = None) -> tuple[str, int]:
+    """The sheet to import and its header row (0-based), or FileRefused with the sentence to show.
+
+    The one decision of whether a file can be imported at all, for the command line and the
+    wizard alike: a sheet with no row of column names in its first 20 rows is refused (a user may
+    then choose another row as the header only of a sheet where one was found)."""
+    syn = syn or load_synonyms()
+    name = choose_sheet(wb, syn, sheet)
+    rows = wb.rows(name)
+    if sheet_is_empty(rows):
+        raise FileRefused(f"The sheet {name!r} of {wb.name} is empty: there is nothing to import.")
+    found = find_header_row(rows, syn)
+    if found is None:
+        raise FileRefused(
+            f"No header row found in the first 20 rows of sheet {name!r} in {wb.name}: CiP Desk looks "
+            f"for a row of column names such as Collar number and Surname. {_ADD_HEADER}"
+        )
+    return name, found
 
 
 class _Lookup:
@@ -337,21 +417,13 @@ def _decide(
     today = today or dt.date.today()
     syn = _synonyms(s)
     report(progress, 0, 0, f"Reading {wb.name}")
-    sheet = choose_sheet(wb, syn, sheet)
+    sheet, found = locate_header(wb, syn, sheet)
     rows = wb.rows(sheet)
-    if sheet_is_empty(rows):
-        raise FileRefused(f"The sheet {sheet!r} of {wb.name} is empty: there is nothing to import.")
     if header_row is not None:
         if not 1 <= header_row <= len(rows):
             raise FileRefused(f"Row {header_row} is outside the sheet {sheet!r} of {wb.name}.")
         hdr = header_row - 1
     else:
-        found = find_header_row(rows, syn)
-        if found is None:
-            raise FileRefused(
-                f"No header row found in the first 20 rows of sheet {sheet!r} in {wb.name}: CiP Desk "
-                "looks for column names such as Collar number and Surname."
-            )
         hdr = found
     width = max(len(r) for r in rows)
     header, hdr = header_block(rows, syn, hdr)
@@ -408,7 +480,8 @@ def _decide(
             if hint is not None:
                 parsers[i] = (c, _refuse_ambiguous(parse, *hint))
     month_specs = [(c.index, c.header, c.month, hours_in_month(c.month)) for c in month_cols if c.month]
-    legacy_specs = [(c.index, c.header) for c in legacy_cols]
+    legacy_specs = _legacy_specs(legacy_cols)
+    status_header = header_of.get("status", "Status")
 
     for i, raw in enumerate(data_rows):
         if i % PROGRESS_EVERY == 0 and i:
@@ -426,10 +499,11 @@ def _decide(
             continue
         if isinstance(first, str) and _is_totals(norm(first), totals_words):
             out.append(
-                RowPlan(rn, "skipped", reasons=[_reason("", cell_text(first), "totals row")], original=raw)
+                RowPlan(rn, "skipped", reasons=[_reason("", _shown(first), "totals row")], original=raw)
             )
             continue
         reasons: list[dict[str, str]] = []
+        warnings: list[dict[str, str]] = []
         vals: dict[str, Any] = {}
         independent = False
         status_text = None
@@ -437,15 +511,46 @@ def _decide(
             v = raw[col.index] if col.index < n else ""
             if v == "" or v is None:
                 continue
+            if type(v) is str and CONTROL_CHARS.search(v):
+                if col.target == "collar":
+                    reasons.append(_reason(col.header, _shown(v), _CONTROL_IN_COLLAR))
+                    continue
+                v = strip_control_chars(v)
+                warnings.append(_reason(col.header, _shown(v), _CONTROL_REMOVED))
+                if not v.strip():
+                    continue
             try:
                 parsed = parse(v)
             except BadValue as exc:
-                reasons.append(_reason(col.header, cell_text(v), str(exc)))
-                if col.target in MAPPED_VALUE_FIELDS:
-                    unknown[col.target][cell_text(v)] += 1
+                if col.target in REJECT_UNREADABLE:
+                    reasons.append(_reason(col.header, cell_text(v), str(exc)))
+                    if col.target in MAPPED_VALUE_FIELDS:
+                        unknown[col.target][cell_text(v)] += 1
+                else:
+                    warnings.append(_reason(col.header, _shown(v), f"{exc}: left out, so it stays as it was"))
                 continue
             if parsed is None:
                 continue
+            if type(parsed) is str:
+                limit = TEXT_LIMITS.get(col.target)
+                if limit is not None and len(parsed) > limit:
+                    if col.target == "collar":
+                        reasons.append(
+                            _reason(
+                                col.header,
+                                _shown(parsed),
+                                f"is {len(parsed):,} characters long, but a collar number has at most {limit}",
+                            )
+                        )
+                        continue
+                    warnings.append(
+                        _reason(
+                            col.header,
+                            _shown(parsed),
+                            f"is {len(parsed):,} characters long: only the first {limit} are kept",
+                        )
+                    )
+                    parsed = parsed[:limit].rstrip()
             if col.target == "status":
                 status_text = cell_text(v)
                 if parsed == "__ips__":
@@ -457,14 +562,28 @@ def _decide(
             v = raw[idx] if idx < n else ""
             if v == "" or v is None:
                 continue
+            if type(v) is str and CONTROL_CHARS.search(v):
+                v = strip_control_chars(v)
+                warnings.append(_reason(header_text, _shown(v), _CONTROL_REMOVED))
             try:
                 h = v if type(v) is float else parse_number(v)
             except BadValue as exc:
-                reasons.append(_reason(header_text, cell_text(v), str(exc)))
+                if isinstance(v, str) and v.strip().casefold() in _NOT_FINITE:
+                    reasons.append(_reason(header_text, cell_text(v), _NOT_HOURS))
+                else:
+                    warnings.append(
+                        _reason(
+                            header_text,
+                            _shown(v),
+                            f"{exc}: no hours taken for {month_label(month)} (any already held are kept)",
+                        )
+                    )
                 continue
             if h is None:
                 continue
-            if h < 0:
+            if not math.isfinite(h):
+                reasons.append(_reason(header_text, cell_text(v), _NOT_HOURS))
+            elif h < 0:
                 reasons.append(_reason(header_text, cell_text(v), "negative hours"))
             elif h > limit:
                 reasons.append(
@@ -477,13 +596,18 @@ def _decide(
             else:
                 hours[month] = h
         legacy: dict[str, str] = {}
-        for idx, header_text in legacy_specs:
+        for idx, legacy_name, note in legacy_specs:
             v = raw[idx] if idx < n else ""
             if v == "" or v is None:
                 continue
             text = cell_text(v)
+            if text and CONTROL_CHARS.search(text):
+                text = strip_control_chars(text).strip()
+                warnings.append(_reason(legacy_name, _shown(text), _CONTROL_REMOVED))
             if text:
-                legacy[header_text] = text
+                legacy[legacy_name] = text
+                if note:
+                    warnings.append(_reason(legacy_name, "", note))
 
         collar = vals.get("collar")
         key = collar_key(collar) if collar else ""
@@ -518,19 +642,39 @@ def _decide(
             vals["status"] = "left"
         merged = dict(old) if old else {}
         merged.update(vals)
-        _check_order(merged, vals, header_of, reasons, old is not None, status_text)
+        _check_order(merged, vals, header_of, reasons, warnings, old, status_text, today)
+        if vals.get("status") != "active":
+            independent = False  # the row's status was not applied, or it is a leaver (_check_order)
         name = _name(merged)
         if reasons:
             out.append(
                 RowPlan(rn, "rejected", collar, name, old["id"] if old else None, reasons, original=raw)
             )
             continue
-        if independent and not merged.get("independent_patrol"):
-            vals["independent_patrol"] = merged.get("attested") or merged.get("joined") or today
+        ip_stage = None
+        if independent:
+            if not merged.get("independent_patrol"):
+                day, what = _assumed_ip_date(merged, today)
+                vals["independent_patrol"] = merged["independent_patrol"] = day
+                warnings.append(
+                    _reason(
+                        status_header,
+                        status_text or "",
+                        f"independent patrol with no date: taken as {_fmt(day)} ({what})",
+                    )
+                )
+            if "independent_patrol" in vals and (
+                old is None or old["independent_patrol"] != vals["independent_patrol"]
+            ):
+                ip_stage = vals["independent_patrol"]
         if old is None:
             vals.setdefault("rank", "SC")
             vals.setdefault("status", "active")
-            out.append(RowPlan(rn, "created", collar, name, None, [], {}, vals, legacy, hours, raw))
+            out.append(
+                RowPlan(
+                    rn, "created", collar, name, None, [], warnings, ip_stage, {}, vals, legacy, hours, raw
+                )
+            )
             continue
         oid = old["id"]
         changes: dict[str, list[Any]] = {}
@@ -547,7 +691,9 @@ def _decide(
             if before is None or abs(before - h) > 1e-9:
                 changes["hours:" + month] = [before, h]
         outcome = "updated" if changes else "unchanged"
-        out.append(RowPlan(rn, outcome, collar, name, oid, [], changes, vals, legacy, hours, raw))
+        out.append(
+            RowPlan(rn, outcome, collar, name, oid, [], warnings, ip_stage, changes, vals, legacy, hours, raw)
+        )
     report(progress, total, total, "Checked")
     previous = s.execute(
         select(ImportBatch.id, ImportBatch.started_at, ImportBatch.file_name)
@@ -601,28 +747,85 @@ def _fmt(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
+_CONTROL_REMOVED = "hidden control characters removed (they cannot be shown, printed or exported)"
+_CONTROL_IN_COLLAR = "has hidden control characters, so it is not a collar number as written: type it again"
+_NOT_HOURS = "is not a number of hours"
+SHOWN_VALUE_LIMIT = 60
+
+
+def _shown(value: Any) -> str:
+    """A cell for a message: its text, control characters removed, cut to a readable length."""
+    text = cell_text(value)
+    if CONTROL_CHARS.search(text):
+        text = strip_control_chars(text)
+    return text if len(text) <= SHOWN_VALUE_LIMIT else text[: SHOWN_VALUE_LIMIT - 1] + "…"
+
+
+def _legacy_specs(columns: list[Column]) -> list[tuple[int, str, str | None]]:
+    """(column index, legacy field name, warning or None) for the columns kept as legacy fields.
+
+    The name is the header as written, without control characters and cut to what the database
+    holds; a second column with the same name is told apart by its letter, so no cell of it is lost.
+    """
+    out: list[tuple[int, str, str | None]] = []
+    used: set[str] = set()
+    for c in columns:
+        name = strip_control_chars(c.header).strip() or f"Column {c.letter}"
+        note = None
+        if len(name) > LEGACY_NAME_LIMIT:
+            name = name[:LEGACY_NAME_LIMIT].rstrip()
+            note = (
+                f"the column heading is longer than the {LEGACY_NAME_LIMIT} characters kept: the value is "
+                "kept under its first characters"
+            )
+        if name in used:
+            tag = f" (column {c.letter})"
+            name = name[: LEGACY_NAME_LIMIT - len(tag)] + tag
+        used.add(name)
+        out.append((c.index, name, note))
+    return out
+
+
+def _assumed_ip_date(merged: dict[str, Any], today: dt.date) -> tuple[dt.date, str]:
+    """The independent-patrol date taken for a status "IPS" given without one, and where it came from."""
+    if merged.get("attested"):
+        return merged["attested"], "the attestation date"
+    if merged.get("joined"):
+        return merged["joined"], "the joining date"
+    return today, "the day of this import"
+
+
 def _check_order(
     merged: dict[str, Any],
     vals: dict[str, Any],
     header_of: dict[str, str],
     reasons: list[dict[str, str]],
-    existing: bool,
-    status_text: str | None = None,
+    warnings: list[dict[str, str]],
+    old: dict[str, Any] | None,
+    status_text: str | None,
+    today: dt.date,
 ) -> None:
-    """Dates out of order and leavers without a date or reason."""
+    """Dates out of order (a rejection); odd dates and leavers without a date or reason (warnings).
+
+    May change ``vals`` (and ``merged``): a leaver with no recorded reason gets "not recorded"; a
+    leaving date in the row with another status makes the officer a leaver; a status that would
+    undo a leaving already recorded is not applied."""
     joined, attested = merged.get("joined"), merged.get("attested")
     ip, left = merged.get("independent_patrol"), merged.get("left_date")
+
+    def header(fld: str) -> str:
+        return header_of.get(fld, FIELD_LABEL.get(fld, fld))
 
     def add(fld: str, why: str) -> None:
         col = fld if fld in vals else next((f for f in ("joined", "attested") if f in vals), fld)
         value = merged.get(col)
-        reasons.append(
-            _reason(header_of.get(col, FIELD_LABEL.get(col, col)), _fmt(value) if value else "", why)
-        )
+        reasons.append(_reason(header(col), _fmt(value) if value else "", why))
 
-    for fld, why in implausible_dates(merged).items():
+    for fld, why in implausible_dates(merged, today).items():
         if fld in vals or (fld == "date_of_birth" and "joined" in vals):
-            reasons.append(_reason(header_of.get(fld, FIELD_LABEL.get(fld, fld)), _fmt(merged[fld]), why))
+            warnings.append(
+                _reason(header(fld), _fmt(merged[fld]), f"{why}: imported as written, to be checked")
+            )
     if attested and joined and attested < joined:
         add("attested", f"attested ({_fmt(attested)}) before joining ({_fmt(joined)})")
     if ip and joined and ip < joined:
@@ -631,32 +834,60 @@ def _check_order(
         add("independent_patrol", f"independent patrol ({_fmt(ip)}) before attestation ({_fmt(attested)})")
     if left and joined and left < joined:
         add("left_date", f"left ({_fmt(left)}) before joining ({_fmt(joined)})")
+    if not ("status" in vals or "left_date" in vals or old is None):
+        return
     status = merged.get("status")
-    if "status" in vals or "left_date" in vals or not existing:
-        if status == "left" and not left:
-            reasons.append(
+    if status != "left" and left and "status" in vals:
+        said = status_text or STATUS_LABELS.get(str(status), str(status))
+        if "left_date" in vals:
+            # A leaving date is entered when someone leaves; a status column is often not kept up.
+            vals["status"] = merged["status"] = status = "left"
+            warnings.append(
                 _reason(
-                    header_of.get("status", "Status"),
-                    status_text or "Left",
-                    "a leaver needs a leaving date",
+                    header("status"),
+                    said,
+                    f"the row gives a leaving date ({_fmt(left)}): taken as left on that date",
                 )
             )
-        elif status == "left" and not merged.get("leaving_reason"):
-            reasons.append(
+        else:
+            # The officer left before (the date is held): a status alone does not undo that.
+            del vals["status"]
+            merged["status"] = status = old["status"] if old else "left"
+            warnings.append(
                 _reason(
-                    header_of.get("leaving_reason", "Leaving reason"),
-                    "",
-                    "a leaver needs a leaving reason (for example Resigned or Joined the regulars)",
+                    header("status"),
+                    said,
+                    f"the officer left on {_fmt(left)}: status not changed (record a rejoining in "
+                    "their record)",
                 )
             )
-        elif status != "left" and left and "status" in vals:
-            reasons.append(
-                _reason(
-                    header_of.get("status", "Status"),
-                    str(status),
-                    f"has a leaving date ({_fmt(left)}) but the status is not Left",
-                )
+    if status != "left":
+        return
+    changing = old is None or old.get("status") != "left"
+    if not left and ("status" in vals or old is None):
+        if old is None:
+            why = (
+                "a leaver with no leaving date: imported as left with the date not recorded, so not "
+                "counted as serving in any month (add the date in their record)"
             )
+        elif changing:
+            why = (
+                f"a leaver with no leaving date: recorded as left from {_fmt(today)}, the day of this "
+                "import (add the date in their record)"
+            )
+        else:
+            why = "a leaver with no leaving date recorded (add the date in their record)"
+        warnings.append(_reason(header("left_date"), "", why))
+    if not merged.get("leaving_reason"):
+        vals["leaving_reason"] = merged["leaving_reason"] = NOT_RECORDED
+        warnings.append(
+            _reason(
+                header("leaving_reason"),
+                "",
+                'no leaving reason given: recorded as "Not recorded", to follow up (Roster: '
+                '"Leaving reason not recorded")',
+            )
+        )
 
 
 def _month_first_hint(rows: Sequence[Sequence[Any]], index: int, first_row: int) -> tuple[int, str] | None:
@@ -693,6 +924,8 @@ def _field_parser(target: str, lookup: _Lookup, syn: Synonyms) -> Callable[[Any]
         def collar(v: Any) -> str | None:
             if type(v) is str and v.isalnum():  # no spaces or dots: normalise_collar only upper-cases
                 return v.upper()
+            if type(v) is float and not math.isfinite(v):  # a damaged number cell
+                raise BadValue(f"{cell_text(v)} is not a collar number")
             return normalise_collar(v) or None
 
         return collar
@@ -765,7 +998,7 @@ def run(
             raise FileRefused(f"{wb.name} has changed since it was checked. Check it again before importing.")
         # Refuse unreadable files before the backup and the transaction.
         with db.read() as s:
-            choose_sheet(wb, _synonyms(s), sheet)
+            locate_header(wb, _synonyms(s), sheet)
         saved = None
         if backup:
             from desktop.core.backup import backup_before
@@ -777,11 +1010,12 @@ def run(
         )
         with db.session(reason=why) as s:
             the_plan = _decide(s, wb, sheet, header_row, mapping, value_map, progress, today)
-            # Only rejected and skipped rows keep their cells (for the rejects workbook); let the
-            # sheet go before writing to keep the peak memory down.
+            # Only rejected and skipped rows, and rows with warnings, keep their cells (for the
+            # rejects and warnings workbooks); let the sheet go before writing to keep the peak
+            # memory down.
             wb.forget()
             for r in the_plan.rows:
-                if r.outcome not in ("rejected", "skipped"):
+                if r.outcome not in ("rejected", "skipped") and not r.warnings:
                     r.original = ()
             batch_id = _write(s, the_plan, progress, today)
         return ImportResult(batch_id, the_plan, saved)
@@ -836,6 +1070,115 @@ class _Bulk:
             self.conn.execute(insert(table), [dict(zip(columns, r, strict=True)) | consts for r in rows])
 
 
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters (for columns of a set length)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _stored_cell(value: Any) -> Any:
+    """A sheet cell as kept with the import record: JSON-safe, with no control characters."""
+    value = _jsonable(value)
+    if isinstance(value, str) and CONTROL_CHARS.search(value):
+        return strip_control_chars(value)
+    return value
+
+
+def _ip_stage_id(s: Session) -> int | None:
+    """The independent-patrol stage of the pathway in use (setting "pathway"; the first pathway
+    when that names none), or None when there is no such stage."""
+    from desktop.core.domain import DEFAULT_SETTINGS
+    from desktop.core.models import Pathway, PathwayStage, Setting
+
+    setting = s.get(Setting, "pathway")
+    key = setting.value if setting is not None else DEFAULT_SETTINGS["pathway"]
+    pathway_id = s.scalar(select(Pathway.id).where(Pathway.key == key))
+    if pathway_id is None:
+        pathway_id = s.scalar(select(Pathway.id).order_by(Pathway.id).limit(1))
+    if pathway_id is None:
+        return None
+    return s.scalar(
+        select(PathwayStage.id)
+        .where(PathwayStage.pathway_id == pathway_id, PathwayStage.is_independent_patrol.is_(True))
+        .order_by(PathwayStage.position)
+        .limit(1)
+    )
+
+
+def _write_ip_stages(
+    s: Session,
+    conn: Any,
+    bulk: _Bulk,
+    created: list[RowPlan],
+    updated: list[RowPlan],
+    events: list[dict[str, Any]],
+    reason: str,
+    bid: int,
+    now: dt.datetime,
+    now_v: Any,
+) -> None:
+    """Record the pathway's independent-patrol stage (assessor "imported") for rows whose status
+    "IPS" set the independent-patrol date, so the Pathway board agrees with the roster. An officer
+    who already has that stage recorded has its date moved to the roster's. Undo removes both."""
+    wanted = [r for r in (*created, *updated) if r.ip_stage is not None and r.officer_id is not None]
+    if not wanted:
+        return
+    stage_id = _ip_stage_id(s)
+    if stage_id is None:
+        return
+    held: dict[int, tuple[int, dt.date]] = {}
+    ids = [r.officer_id for r in updated if r.ip_stage is not None]
+    for i in range(0, len(ids), 500):
+        q = select(StageAchieved.officer_id, StageAchieved.id, StageAchieved.achieved_on).where(
+            StageAchieved.stage_id == stage_id, StageAchieved.officer_id.in_(ids[i : i + 500])
+        )
+        for oid, sid, on in conn.execute(q):
+            held[oid] = (sid, on)
+    fresh: list[tuple[Any, ...]] = []
+    for r in wanted:
+        oid, day = r.officer_id, r.ip_stage
+        assert oid is not None and day is not None
+        have = held.get(oid)
+        if r.outcome == "created":
+            fresh.append((oid, bulk.date(day)))
+        elif have is None:
+            sid = conn.execute(
+                insert(StageAchieved).returning(StageAchieved.id),
+                {
+                    "officer_id": oid,
+                    "stage_id": stage_id,
+                    "achieved_on": day,
+                    "assessor": IMPORT_ASSESSOR,
+                    "created_at": now,
+                },
+            ).scalar_one()
+            r.changes["_ip_stage"] = [None, sid]
+        elif have[1] != day:
+            conn.execute(update(StageAchieved).where(StageAchieved.id == have[0]).values(achieved_on=day))
+            r.changes["_ip_stage_moved"] = [have[1].isoformat(), have[0]]
+        else:
+            continue
+        events.append(
+            audit.event_row(
+                "stages_achieved",
+                None,
+                "create" if have is None else "update",
+                field="achieved_on",
+                old=have[1] if have else None,
+                new=day,
+                officer_id=oid,
+                reason=reason,
+                batch_id=bid,
+                at=now,
+            )
+        )
+    bulk.insert(
+        StageAchieved,
+        ("officer_id", "achieved_on"),
+        fresh,
+        {"stage_id": stage_id, "assessor": IMPORT_ASSESSOR, "created_at": now_v},
+    )
+
+
 def _sql_literal(value: Any) -> str:
     """A constant of our own making (flag, id, code word, timestamp) as a SQLite literal."""
     if value is None:
@@ -881,7 +1224,7 @@ def _write_rows(
     batch = ImportBatch(
         file_name=p.file_name,
         file_path=p.path,
-        sheet=p.sheet,
+        sheet=_cut(strip_control_chars(p.sheet), SHEET_NAME_LIMIT),
         sha256=p.sha256,
         header_row=p.header_row,
         mapping={
@@ -957,8 +1300,9 @@ def _write_rows(
             joined_v, left_v = row[joined_i], row[left_i]
             status = v["status"]
             rank_rows.append((oid, v["rank"], joined_v))
-            if status == "left" and (not joined or not left or joined < left):
+            if status == "left" and left and (not joined or joined < left):
                 status_rows.append((oid, "active", joined_v, None))  # serving until they left
+            # A leaver with no leaving date: left, undated (held since joining), so never serving.
             if status == "left":
                 status_rows.append((oid, status, left_v, v.get("leaving_reason")))
             else:
@@ -1009,7 +1353,7 @@ def _write_rows(
                     entity,
                     u_oid if entity == "officers" else None,
                     "update" if old is not None else "create",
-                    field=key,
+                    field=_cut(key, AUDIT_FIELD_LIMIT),
                     old=old,
                     new=new,
                     officer_id=u_oid,
@@ -1134,20 +1478,25 @@ def _write_rows(
         )
 
     # -- the rows of the batch, the audit trail, the counts ---------------------------------------
+    # -- the pathway's independent-patrol stage, for a status "IPS" --------------------------------
+    _write_ip_stages(s, conn, bulk, created, updated, events, reason, bid, now, now_v)
+
     report(progress, total * 9 // 10, total, "Saving the import record")
     import_rows = []
     for r in p.rows:
         keep_original = r.outcome in ("rejected", "skipped")
         changes = {k: [_jsonable(o), _jsonable(n)] for k, (o, n) in r.changes.items()} if r.changes else None
+        # Rejected and skipped rows keep why; imported rows keep their warnings in the same column.
+        notes = r.reasons if r.outcome in ("rejected", "skipped") else r.warnings
         import_rows.append(
             (
                 r.row_number,
                 r.outcome,
                 r.officer_id if r.outcome != "rejected" else None,
-                r.collar,
-                bulk.json(r.reasons or None),
+                _cut(r.collar, COLLAR_LIMIT) if r.collar else None,
+                bulk.json(notes or None),
                 bulk.json(changes),
-                bulk.json([_jsonable(v) for v in r.original]) if keep_original else None,
+                bulk.json([_stored_cell(v) for v in r.original]) if keep_original else None,
             )
         )
     bulk.insert(
@@ -1275,7 +1624,8 @@ def batch_rows(db: Database, batch_id: int) -> list[dict[str, Any]]:
                 "outcome": r.outcome,
                 "collar": r.collar,
                 "officer_id": r.officer_id,
-                "reasons": r.reasons or [],
+                "reasons": (r.reasons or []) if r.outcome not in IMPORTED else [],
+                "warnings": (r.reasons or []) if r.outcome in IMPORTED else [],
                 "changes": r.changes or {},
                 "original": r.original,
             }
@@ -1425,6 +1775,29 @@ def undo_batch(db: Database, batch_id: int, *, progress: Progress | None = None,
                 if key == "_status_change":
                     conn.execute(delete(StatusChange).where(StatusChange.id == new))
                     continue
+                if key in ("_ip_stage", "_ip_stage_moved"):
+                    if key == "_ip_stage":
+                        conn.execute(delete(StageAchieved).where(StageAchieved.id == new))
+                    else:
+                        conn.execute(
+                            update(StageAchieved)
+                            .where(StageAchieved.id == new)
+                            .values(achieved_on=dt.date.fromisoformat(old))
+                        )
+                    events.append(
+                        audit.event_row(
+                            "stages_achieved",
+                            new,
+                            "undo",
+                            field="achieved_on",
+                            new=old,
+                            officer_id=oid,
+                            reason=reason,
+                            batch_id=batch_id,
+                            at=now,
+                        )
+                    )
+                    continue
                 if key.startswith("legacy:"):
                     cond = and_(LegacyField.officer_id == oid, LegacyField.name == key[7:])
                     if old is None:
@@ -1446,7 +1819,7 @@ def undo_batch(db: Database, batch_id: int, *, progress: Progress | None = None,
                         else ("legacy_fields" if key.startswith("legacy") else "duties"),
                         oid if ":" not in key else None,
                         "undo",
-                        field=key,
+                        field=_cut(key, AUDIT_FIELD_LIMIT),
                         old=new,
                         new=old,
                         officer_id=oid,
@@ -1463,6 +1836,7 @@ def undo_batch(db: Database, batch_id: int, *, progress: Progress | None = None,
                 conn.execute(delete(LegacyField).where(LegacyField.officer_id.in_(part)))
                 conn.execute(delete(RankChange).where(RankChange.officer_id.in_(part)))
                 conn.execute(delete(StatusChange).where(StatusChange.officer_id.in_(part)))
+                conn.execute(delete(StageAchieved).where(StageAchieved.officer_id.in_(part)))
                 conn.execute(update(ImportRow).where(ImportRow.officer_id.in_(part)).values(officer_id=None))
                 conn.execute(delete(Officer).where(Officer.id.in_(part)))
                 report(progress, i, len(rows), "Removing officers the import created")

@@ -42,3 +42,25 @@ def setup(folder: Path | None = None, level: int = logging.INFO) -> Path | None:
     root.setLevel(level)
     _configured = True
     return path
+
+
+def redacted_traceback(exc: BaseException) -> str:
+    """``exc``'s traceback for the log, without the exception messages: a message can quote a cell or
+    a record (a name, a phone number), and the log must not hold personal data. The frames (file,
+    line, code) and the exception types are kept, which is what finding the fault needs."""
+    import traceback
+
+    chain: list[traceback.TracebackException] = []
+    te: traceback.TracebackException | None = traceback.TracebackException.from_exception(exc)
+    while te is not None and len(chain) < 10:
+        chain.append(te)
+        te = te.__cause__ or (None if te.__suppress_context__ else te.__context__)
+    parts = []
+    for link in reversed(chain):
+        kind = getattr(link, "exc_type_str", None) or getattr(link.exc_type, "__qualname__", "Exception")
+        parts.append(
+            "Traceback (most recent call last):\n"
+            + "".join(link.stack.format())
+            + f"{kind} (message not logged: it may quote personal data)\n"
+        )
+    return "\nThe above led to:\n\n".join(parts)

@@ -363,7 +363,9 @@ class ImportRow(Base):
     outcome: Mapped[str] = mapped_column(String(12))
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id", ondelete="SET NULL"), index=True)
     collar: Mapped[str | None] = mapped_column(String(32))
-    reasons: Mapped[list[Any] | None] = mapped_column(JSON)  # [{"column", "value", "why"}]
+    # [{"column", "value", "why"}]: why a rejected or skipped row was not imported; for an imported
+    # row (created, updated, unchanged) its warnings: what was assumed to import it.
+    reasons: Mapped[list[Any] | None] = mapped_column(JSON)
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # {"field": [old, new]} for undo
     original: Mapped[list[Any] | None] = mapped_column(JSON)  # the row's cells as read
 

@@ -6,7 +6,8 @@ extra keys carry what PRODUCT.md asks for and CLI.md does not list, and what the
 
 - ``joiners``: list of {collar, name, date, rank, team}; ``joiners_count``.
 - ``leavers``: list of {collar, name, date, reason, rank, team}; ``leavers_count``,
-  ``leavers_by_reason`` {reason: count} (every reason of domain.LEAVING_REASONS, zeros included).
+  ``leavers_by_reason`` {reason: count} (every reason of domain.LEAVING_REASONS, zeros included,
+  except "not recorded", listed only when a leaver has it).
 - ``inactive_3_months``: list of {collar, name, rank, team}; ``inactive_3_months_count``.
 - ``independent_patrol``: {total, new, new_officers: [{collar, name, date}]}.
 - ``attachments``: {active_by_unit {unit: count}, started [{collar, name, unit, date}], ended [...],
@@ -47,6 +48,7 @@ from desktop.core.db import Database
 from desktop.core.domain import (
     DUTY_TYPES,
     LEAVING_REASONS,
+    NOT_RECORDED,
     STATUSES,
     add_months,
     financial_year_start,
@@ -72,6 +74,9 @@ from desktop.core.models import (
 NO_TEAM = "(no team)"
 NO_UNIT = "(no unit)"
 SERVING_STATUSES = tuple(s for s in STATUSES if s != "left")
+# Reasons every return lists, zeros included; "not recorded" (a leaver imported without a reason)
+# shows only when a leaver has it, so returns signed off before it existed keep their figures.
+_LISTED_REASONS = tuple(r for r in LEAVING_REASONS if r != NOT_RECORDED)
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 
 
@@ -505,8 +510,8 @@ def compute(db: Database, month: str) -> dict[str, Any]:
         "leavers_count": len(leavers),
         "leavers_by_reason": {
             reason: sum(1 for lv in leavers if lv["reason"] == reason)
-            for reason in list(LEAVING_REASONS)
-            + sorted({lv["reason"] for lv in leavers} - set(LEAVING_REASONS))
+            for reason in _LISTED_REASONS
+            + tuple(sorted({lv["reason"] for lv in leavers} - set(_LISTED_REASONS)))
         },
         "hours": {
             "total": total_hours,

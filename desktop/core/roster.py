@@ -17,7 +17,14 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from desktop.core import audit
 from desktop.core.db import Database
-from desktop.core.domain import LEAVING_REASONS, STATUSES, collar_key, month_bounds, normalise_collar
+from desktop.core.domain import (
+    LEAVING_REASONS,
+    NOT_RECORDED,
+    STATUSES,
+    collar_key,
+    month_bounds,
+    normalise_collar,
+)
 from desktop.core.errors import ConflictError, NotFoundError, ValidationError
 from desktop.core.models import AuditEvent, Duty, LegacyField, Officer, RankChange, RankDef, StatusChange
 
@@ -88,6 +95,12 @@ class OfficerRow:
     left_date: dt.date | None
     hours_last_month: float = 0.0
     preferred_name: str | None = None
+    leaving_reason: str | None = None
+
+    @property
+    def reason_not_recorded(self) -> bool:
+        """A leaver whose leaving reason is not known (imported without one): to follow up."""
+        return self.status == "left" and self.leaving_reason in (None, NOT_RECORDED)
 
     @property
     def name(self) -> str:
@@ -561,11 +574,12 @@ def list_officers(db: Database, *, hours_month: str | None = None) -> list[Offic
                 Officer.independent_patrol,
                 Officer.left_date,
                 Officer.preferred_name,
+                Officer.leaving_reason,
             ).order_by(Officer.surname, Officer.forenames)
         ).all()
-    # Positional construction: the select lists OfficerRow's fields in order (hours, preferred name last).
+    # Positional construction: the select lists OfficerRow's fields in order (hours, then the rest).
     make: Any = OfficerRow
-    return [make(*row[:12], hours.get(row[0], 0.0), row[12]) for row in rows]
+    return [make(*row[:12], hours.get(row[0], 0.0), *row[12:]) for row in rows]
 
 
 def distinct_values(db: Database, column: str) -> list[str]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from desktop.core.domain import STATUS_LABELS
 from desktop.core.returns import month_label
-from desktop.excel.safe import write_cell
+from desktop.excel.safe import printable, write_cell
 
 RAG_WORDS = {"green": "Met", "amber": "Below", "red": "Zero", "grey": "n/a"}
 RAG_FILLS = {"green": "C8E6C9", "amber": "FFE9A8", "red": "F8C7C7", "grey": "EEEEEE"}
@@ -151,7 +151,9 @@ def export_return(figures: dict[str, Any], settings: dict[str, Any], path: str |
         for r, row in enumerate(rows, start=2):
             for c, value in enumerate(row, start=1):
                 cell = (
-                    write_cell(ws, r, c, value) if c in user_text else ws.cell(row=r, column=c, value=value)
+                    write_cell(ws, r, c, value)
+                    if c in user_text
+                    else ws.cell(row=r, column=c, value=printable(value))
                 )
                 fmt = formats.get(c)
                 if fmt and value is not None and not isinstance(value, str):

@@ -59,7 +59,10 @@ def roster_rows(db: Database) -> tuple[list[str], list[list[Any]]]:
             names.add(name)
         fields = [getattr(Officer, f) for _, f in COLUMNS]
         officers = s.execute(
-            select(Officer.id, *fields).order_by(Officer.surname, Officer.forenames, Officer.collar)
+            # No forenames first on every database (SQLite puts NULLs first, PostgreSQL last).
+            select(Officer.id, *fields).order_by(
+                Officer.surname, Officer.forenames.is_not(None), Officer.forenames, Officer.collar
+            )
         ).all()
     legacy_names = sorted(names, key=str.casefold)
     header = [label for label, _ in COLUMNS] + legacy_names

@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -40,6 +41,21 @@ def norm(text: Any) -> str:
     return "".join(ch for ch in s if ch.isalnum())
 
 
+# Control characters no text cell should hold: C0 except tab, line feed and carriage return (harmless
+# in notes and addresses, and folded into spaces in names), DEL and C1. Excel files cannot hold them
+# (openpyxl refuses to write them) and they do not show on screen.
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def has_control_chars(text: str) -> bool:
+    return CONTROL_CHARS.search(text) is not None
+
+
+def strip_control_chars(text: str) -> str:
+    """``text`` without the characters of :data:`CONTROL_CHARS`."""
+    return CONTROL_CHARS.sub("", text)
+
+
 def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -51,7 +67,7 @@ def cell_text(value: Any) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        return str(int(value)) if value.is_integer() else repr(value)  # nan and inf as nan, inf
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0):
             return value.strftime("%d/%m/%Y")
@@ -259,8 +275,11 @@ def parse_number(value: Any) -> float | None:
 
 
 def parse_text(value: Any) -> str | None:
-    """Text as kept: trimmed, inner runs of spaces made one; numbers without a trailing .0."""
+    """Text as kept: trimmed, inner runs of spaces made one; numbers without a trailing .0.
+    A number that is not finite (NaN, infinity: a damaged cell) is no text at all."""
     if value is None:
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, str):
         text = " ".join(value.split())
@@ -271,6 +290,8 @@ def parse_text(value: Any) -> str | None:
 
 def parse_phone(value: Any) -> str | None:
     """A phone number; an Excel number loses its leading 0, so 7700900123 becomes 07700900123."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise BadValue(f"{cell_text(value)} is not a phone number")
     if isinstance(value, float | int) and not isinstance(value, bool):
         digits = str(int(value))
         if len(digits) == 10 and digits[0] in "1237":

@@ -1,8 +1,10 @@
 """File > Import roster…: the import wizard.
 
-Pages: 1 file and sheet (with the first rows, to see and correct the header row) · 2 columns (what
-each column imports as) · 3 values (map ranks/statuses the synonyms do not know) · 4 preview (every
-row's outcome, reasons, old → new) · 5 summary (counts, Save rejected rows…).
+Pages: 1 file and sheet (with the first rows, to see and correct the header row; a file with no
+header is refused, as the command line refuses it) · 2 columns (what each column imports as) ·
+3 values (map ranks/statuses the synonyms do not know) · 4 preview (every row's outcome, reasons,
+old → new, and warnings in their own colour) · 5 summary (counts, Save rejected rows…, Save
+warnings…).
 Reading and checking run off the UI thread (run_task) with progress and Cancel.
 """
 
@@ -32,18 +34,17 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core import importer, settings
-from desktop.core.domain import DRIVING_GRADES, LEAVING_REASONS, STATUS_LABELS, STATUSES
-from desktop.core.import_text import row_details
+from desktop.core.domain import DRIVING_GRADES, LEAVING_REASONS, NOT_RECORDED, STATUS_LABELS, STATUSES
+from desktop.core.import_text import row_details, warning_details
 from desktop.excel.headers import (
     FIELD_TARGETS,
     IGNORE,
     LEGACY,
     column_letter,
-    find_header_row,
     header_block,
     target_label,
 )
-from desktop.excel.reader import Workbook, open_workbook
+from desktop.excel.reader import FileRefused, Workbook, open_workbook
 from desktop.excel.values import cell_text, load_synonyms, month_label
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
@@ -63,6 +64,9 @@ OUTCOME_COLOUR = {
     "skipped": QColor("#eeeeee"),
     "rejected": QColor("#fbe0de"),
 }
+# Imported rows that carry warnings (something was assumed): their own colour and filter.
+WARNINGS = "warnings"
+WARNING_COLOUR = QColor("#fff1c2")
 FIELD_NAMES = {"rank": "Rank", "status": "Status", "leaving_reason": "Leaving reason", "driving": "Driving"}
 STEP_TITLES = ["1  File and sheet", "2  Columns", "3  Values", "4  Check rows", "5  Done"]
 
@@ -79,10 +83,14 @@ class PreviewModel(QAbstractTableModel):
         self._details: dict[int, str] = {}
 
     def set_rows(self, rows: list[importer.RowPlan], outcome: str | None = None) -> None:
+        """Show ``rows``: all, those of one outcome, or (``WARNINGS``) the imported rows with warnings."""
         self.beginResetModel()
         self.all = rows
         self._details = {}
-        self.rows = [r for r in rows if outcome is None or r.outcome == outcome]
+        if outcome == WARNINGS:
+            self.rows = [r for r in rows if r.warnings and r.outcome in importer.IMPORTED]
+        else:
+            self.rows = [r for r in rows if outcome is None or r.outcome == outcome]
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -99,7 +107,11 @@ class PreviewModel(QAbstractTableModel):
     def details(self, i: int) -> str:
         text = self._details.get(i)
         if text is None:
-            text = self._details[i] = row_details(self.rows[i])
+            row = self.rows[i]
+            text = row_details(row)
+            if row.warnings and row.outcome in importer.IMPORTED:
+                text += f"; {warning_details(row)}"
+            self._details[i] = text
         return text
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
@@ -120,6 +132,8 @@ class PreviewModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and col == 4:
             return self.details(index.row()).replace("; ", "\n")
         if role == Qt.ItemDataRole.BackgroundRole:
+            if row.warnings and row.outcome in importer.IMPORTED:
+                return QBrush(WARNING_COLOUR)
             colour = OUTCOME_COLOUR[row.outcome]
             return QBrush(colour) if colour is not None else None
         if role == Qt.ItemDataRole.ForegroundRole and row.outcome in ("unchanged", "skipped"):
@@ -189,6 +203,7 @@ class ImportWizard(QDialog):
         self.result: importer.ImportResult | None = None
         self.mapping: dict[int, str] | None = None
         self.value_map: dict[str, dict[str, str]] = {}
+        self.refusal: str | None = None  # why the sheet shown cannot be imported (no header found)
         self.busy = False
         self.setWindowTitle("Import roster")
         self.resize(1100, 700)
@@ -327,6 +342,7 @@ class ImportWizard(QDialog):
         self.filter_combo.addItem("All rows", None)
         for key in importer.OUTCOMES:
             self.filter_combo.addItem(OUTCOME_LABEL[key] if key != "created" else "New officers", key)
+        self.filter_combo.addItem("With warnings", WARNINGS)
         self.filter_combo.currentIndexChanged.connect(self._filter)
         top.addWidget(self.filter_combo)
         lay.addLayout(top)
@@ -365,6 +381,10 @@ class ImportWizard(QDialog):
         self.save_rejects_btn = QPushButton("&Save rejected rows…")
         self.save_rejects_btn.clicked.connect(self.save_rejects)
         row.addWidget(self.save_rejects_btn)
+        self.save_warnings_btn = QPushButton("Save &warnings…")
+        self.save_warnings_btn.setToolTip("The rows imported with warnings, each with what was assumed")
+        self.save_warnings_btn.clicked.connect(self.save_warnings)
+        row.addWidget(self.save_warnings_btn)
         row.addStretch(1)
         lay.addLayout(row)
         lay.addStretch(1)
@@ -399,6 +419,9 @@ class ImportWizard(QDialog):
         if index == 0:
             if self.wb is None:
                 self.set_error("Choose a file to import first.")
+                return
+            if self.refusal is not None:
+                self.set_error(self.refusal)
                 return
             self.check(after="columns")
         elif index == 1:
@@ -448,37 +471,43 @@ class ImportWizard(QDialog):
             return
         self.mapping = None
         self.value_map = {}
+        self.refusal = None
         syn = load_synonyms()
 
-        def work(progress: Any) -> tuple[str, list[list[Any]], int | None]:
+        def work(progress: Any) -> tuple[str, list[list[Any]], int | None, str | None]:
             progress(0, 0, "Reading the sheet")
-            names = [sheet] if sheet else wb.sheet_names
-            for name in names:
-                rows = wb.rows(name)
-                found = find_header_row(rows, syn)
-                if found is not None or sheet:
-                    return name, [list(r) for r in rows[:20]], found
-            first = wb.sheet_names[0]
-            return first, [list(r) for r in wb.rows(first)[:20]], None
+            # The service decides whether the file has a header, as it does for the command line.
+            try:
+                name, found = importer.locate_header(wb, syn, sheet)
+            except FileRefused as exc:
+                name = sheet or wb.sheet_names[0]
+                try:
+                    rows = wb.rows(name)
+                except FileRefused:
+                    rows = []
+                return name, [list(r) for r in rows[:20]], None, str(exc)
+            return name, [list(r) for r in wb.rows(name)[:20]], found, None
 
-        def done(result: tuple[str, list[list[Any]], int | None]) -> None:
-            name, rows, found = result
+        def done(result: tuple[str, list[list[Any]], int | None, str | None]) -> None:
+            name, rows, found, refusal = result
             self.sheet_combo.setCurrentText(name)
-            self.raw_model.set_rows(rows, (found or 0) + 1 if found is not None else 0)
+            self.raw_model.set_rows(rows, found + 1 if found is not None else 0)
             self.header_spin.blockSignals(True)
             self.header_spin.setValue((found or 0) + 1)
             self.header_spin.blockSignals(False)
-            if not any(any(cell_text(v) for v in r) for r in rows):
-                self.file_hint.setText(f"The sheet “{name}” is empty. Choose another sheet or another file.")
-            elif found is None:
+            self.refusal = refusal
+            if refusal is not None:
+                others = len(wb.sheet_names) > 1
                 self.file_hint.setText(
-                    "CiP Desk did not find the row of column headings (such as Collar number and Surname) "
-                    "in the first 20 rows. Click the row that holds the headings, or choose another sheet."
+                    "This sheet cannot be imported: "
+                    + ("choose another sheet, or " if others else "")
+                    + "add a row of column headings (such as Collar number and Surname) to the file."
                 )
-                self.raw_model.set_header_row(1)
+                self.set_error(refusal)
+                self.next_btn.setEnabled(False)
             else:
                 self.file_hint.setText(
-                    f"The headings are in row {found + 1} (highlighted); rows above it are ignored. "
+                    f"The headings are in row {(found or 0) + 1} (highlighted); rows above it are ignored. "
                     "If that is wrong, click the right row or change the number."
                 )
 
@@ -648,7 +677,9 @@ class ImportWizard(QDialog):
             f"{plan.header_row}: <b>{c['created']:,}</b> new officers, <b>{c['updated']:,}</b> updated, "
             f"{c['unchanged']:,} already up to date, {c['skipped']:,} skipped (blank or totals), "
             f"<b style='color:#b00020'>{c['rejected']:,} rejected</b>; "
-            f"{plan.hours_entries:,} monthly hours entries. Nothing is saved until you press Import."
+            f"<b style='color:#8a5a00'>{plan.warning_count:,} with warnings</b> (imported, with what was "
+            f"assumed: shown in yellow); {plan.hours_entries:,} monthly hours entries. Nothing is saved "
+            "until you press Import."
         )
         prev = plan.previous_batch
         if prev:
@@ -753,6 +784,14 @@ class ImportWizard(QDialog):
             return "" if count == 1 else "s"
 
         hours = p.hours_entries
+        warned = p.warning_count
+        unrecorded = sum(
+            1
+            for r in p.rows
+            if r.outcome in ("created", "updated")
+            and r.values.get("leaving_reason") == NOT_RECORDED
+            and (r.outcome == "created" or "leaving_reason" in r.changes)
+        )
         lines = [
             f"<h3>Imported {p.file_name}</h3>",
             f"<p>Sheet “{p.sheet}”, {len(p.rows):,} row{s_(len(p.rows))} (import {result.batch_id}).</p><ul>",
@@ -761,6 +800,7 @@ class ImportWizard(QDialog):
             f"<li>{c['unchanged']:,} already up to date</li>",
             f"<li>{c['skipped']:,} row{s_(c['skipped'])} skipped (blank or totals rows)</li>",
             f"<li><b>{c['rejected']:,}</b> row{s_(c['rejected'])} rejected</li>",
+            f"<li><b>{warned:,}</b> row{s_(warned)} imported with warnings</li>",
             f"<li>{hours:,} monthly hours entr{'y' if hours == 1 else 'ies'} saved</li></ul>",
         ]
         if c["rejected"]:
@@ -768,29 +808,52 @@ class ImportWizard(QDialog):
                 "<p>Rejected rows were not imported. Save them as a workbook, correct them (the reason is in "
                 "the first column) and import that workbook.</p>"
             )
+        if warned:
+            lines.append(
+                "<p>Rows with warnings were imported with something assumed (for example a leaver with no "
+                "leaving reason is recorded as “Not recorded”). Save warnings… lists them with what was "
+                "assumed, to check.</p>"
+            )
+        if unrecorded:
+            lines.append(
+                f"<p>{unrecorded:,} leaver{s_(unrecorded)} came without a leaving reason: the Roster's "
+                "status filter “Leaving reason not recorded” lists them to follow up.</p>"
+            )
         lines.append("<p>You can undo this import from File &gt; Import history.</p>")
         self.summary_label.setText("".join(lines))
         self.save_rejects_btn.setEnabled(bool(c["rejected"]))
+        self.save_warnings_btn.setEnabled(bool(warned))
 
     def save_rejects(self) -> None:
+        from desktop.excel.rejects import write_rejects
+
+        self._save_rows("Save rejected rows", "rejected rows", write_rejects)
+
+    def save_warnings(self) -> None:
+        from desktop.excel.rejects import write_warnings
+
+        self._save_rows("Save warnings", "rows with warnings", write_warnings)
+
+    def _save_rows(self, title: str, what: str, write: Any) -> None:
+        """Ask where, then write the workbook of ``what`` (the original rows and why)."""
         if self.plan is None:
             return
-        suggested = str(Path(self.plan.path).with_name(Path(self.plan.path).stem + " - rejected rows.xlsx"))
-        path = dialogs.save_file(self, "Save rejected rows", suggested)
+        source = Path(self.plan.path)
+        path = dialogs.save_file(self, title, str(source.with_name(f"{source.stem} - {what}.xlsx")))
         if not path:
             return
         if not path.lower().endswith(".xlsx"):
             path += ".xlsx"
-        from desktop.excel.rejects import write_rejects
+        from desktop.core.errors import plain_message
+        from desktop.core.output_paths import OutputPathError, check_output_path
 
         try:
-            count = write_rejects(path, self.plan)
-        except OSError as exc:
-            from desktop.core.errors import plain_message
-
-            dialogs.error(self, "Save rejected rows", plain_message(exc) or f"Could not save {path}: {exc}")
+            check_output_path(path, not_same_as=[self.plan.path])
+            count = write(path, self.plan)
+        except (OSError, OutputPathError) as exc:
+            dialogs.error(self, title, plain_message(exc) or f"Could not save {path}: {exc}")
             return
-        dialogs.info(self, "Rejected rows saved", f"{count} rejected rows saved to {path}.")
+        dialogs.info(self, title, f"{count} {what} saved to {path}.")
 
     def done(self, r: int) -> None:  # noqa: D102 - closes the workbook with the dialog
         if self.wb is not None:

@@ -22,6 +22,8 @@ from desktop.core.roster import OfficerRow
 # Status filter values besides a status code.
 SERVING = "serving"
 ALL = "all"
+# Leavers whose leaving reason is not recorded (imported without one), listed for follow-up.
+REASON_NOT_RECORDED = "left, reason not recorded"
 # Team filter value for officers with no team.
 NO_TEAM = "\x00none"
 
@@ -244,6 +246,9 @@ class RosterTableModel(QAbstractTableModel):
             r = rows[i]
             if status == SERVING:
                 if r.status == "left":
+                    return False
+            elif status == REASON_NOT_RECORDED:
+                if not r.reason_not_recorded:
                     return False
             elif status != ALL and r.status != status:
                 return False

@@ -29,7 +29,7 @@ from desktop.core import qualifications, roster, settings
 from desktop.core.domain import STATUS_LABELS, STATUSES
 from desktop.ui import dialogs, officer_dialog
 from desktop.ui.context import AppContext
-from desktop.ui.roster_model import ALL, COLUMNS, NO_TEAM, SERVING, RosterTableModel
+from desktop.ui.roster_model import ALL, COLUMNS, NO_TEAM, REASON_NOT_RECORDED, SERVING, RosterTableModel
 from desktop.ui.widgets import EmptyState
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
@@ -106,6 +106,12 @@ class RosterTab(QWidget):
         self.status_filter.addItem("All statuses", ALL)
         for status in STATUSES:
             self.status_filter.addItem(STATUS_LABELS.get(status, status), status)
+        self.status_filter.addItem("Leaving reason not recorded", REASON_NOT_RECORDED)
+        self.status_filter.setItemData(
+            self.status_filter.count() - 1,
+            "Leavers whose leaving reason is not recorded (e.g. imported without one): to follow up",
+            Qt.ItemDataRole.ToolTipRole,
+        )
         self.rank_filter = QComboBox()
         self.rank_filter.setToolTip("Show one rank")
         self.team_filter = QComboBox()

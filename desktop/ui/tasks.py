@@ -120,7 +120,9 @@ def run_task(
         else:
             import logging
 
-            logging.getLogger(__name__).error("%s failed:\n%s", title, tb)
+            from desktop.core.logs import redacted_traceback
+
+            logging.getLogger(__name__).error("%s failed:\n%s", title, redacted_traceback(exc))
             dialogs.error(parent, title, f"{title} failed unexpectedly: {exc}", details=tb)
 
     task.signals.finished.connect(finished)
