@@ -33,8 +33,10 @@ def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: Traceback
         log.warning("refused with a message to the user: %s", exc_type.__name__)
         dialogs.error(None, "CiP Desk", message)
         return
-    details = "".join(traceback.format_exception(exc_type, exc, tb))
-    log.error("Uncaught exception:\n%s", details)
+    details = "".join(traceback.format_exception(exc_type, exc, tb))  # shown to the user only
+    from desktop.core.logs import redacted_traceback
+
+    log.error("Uncaught exception:\n%s", redacted_traceback(exc))  # no message: it may quote a name
     dialogs.error(
         None,
         "CiP Desk: something went wrong",
