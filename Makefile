@@ -14,10 +14,14 @@ $(STAMP): $(PY) pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test,postgres]"
 	touch $(STAMP)
 
+# platform_check: on a Linux desktop, names any system library Qt's window needs and the one
+# apt-get line that installs it, instead of Qt's abort.
 run: $(STAMP)
+	$(PY) -m desktop.platform_check
 	$(PY) -m desktop
 
 demo: $(STAMP)
+	$(PY) -m desktop.platform_check
 	$(PY) -m desktop --demo
 
 lint: $(STAMP)
