@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from desktop.core import audit
+from desktop.core import audit, month_locks, ranks
 from desktop.core.db import Database
 from desktop.core.domain import (
     DRIVING_GRADES,
@@ -176,6 +176,8 @@ class ImportResult:
     batch_id: int
     plan: ImportPlan
     backup: str | None = None
+    # Signed-off month -> what in its return the import changed (see month_locks).
+    signed_off: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -528,7 +530,7 @@ def _decide(
         if independent and not merged.get("independent_patrol"):
             vals["independent_patrol"] = merged.get("attested") or merged.get("joined") or today
         if old is None:
-            vals.setdefault("rank", "SC")
+            vals.setdefault("rank", ranks.lowest(s))
             vals.setdefault("status", "active")
             out.append(RowPlan(rn, "created", collar, name, None, [], {}, vals, legacy, hours, raw))
             continue
@@ -783,8 +785,9 @@ def run(
             for r in the_plan.rows:
                 if r.outcome not in ("rejected", "skipped"):
                     r.original = ()
+            touched = month_locks.import_touches(s, the_plan.rows, today=today, duty_type=DUTY_TYPE)
             batch_id = _write(s, the_plan, progress, today)
-        return ImportResult(batch_id, the_plan, saved)
+        return ImportResult(batch_id, the_plan, saved, touched)
     finally:
         wb.close()
 
@@ -1173,34 +1176,14 @@ def _write_rows(
 
 
 def signed_off_months(db: Database, p: ImportPlan) -> list[str]:
-    """The signed-off months ("YYYY-MM") whose figures this import would change: months whose hours
-    it sets, and every month from the earliest service date (joined, attested, independent patrol,
-    left) it sets on an officer."""
-    months: set[str] = set()
-    dates: list[dt.date] = []
-    service = ("joined", "attested", "independent_patrol", "left_date")
-    for r in p.rows:
-        if r.outcome == "created":
-            months.update(r.hours)
-            dates += [r.values[k] for k in service if r.values.get(k)]
-        elif r.outcome == "updated" and r.changes:
-            months.update(key[6:] for key in r.changes if key.startswith("hours:"))
-            for k in service:
-                if k in r.changes:
-                    dates += [d for d in r.changes[k] if isinstance(d, dt.date)]
-    if not months and not dates:
-        return []
-    from desktop.core.models import MonthLock
+    """The signed-off months ("YYYY-MM") whose figures this import would change (see month_locks)."""
+    return sorted(signed_off_changes(db, p))
 
-    since = min(dates).strftime("%Y-%m") if dates else "9999-12"
+
+def signed_off_changes(db: Database, p: ImportPlan) -> dict[str, list[str]]:
+    """Signed-off month -> what in its return this import would change (see month_locks)."""
     with db.read() as s:
-        return sorted(
-            s.scalars(
-                select(MonthLock.month).where(
-                    or_(MonthLock.month.in_(sorted(months)), MonthLock.month >= since)
-                )
-            )
-        )
+        return month_locks.import_touches(s, p.rows, duty_type=DUTY_TYPE)
 
 
 def totals_over_duties(db: Database, p: ImportPlan) -> list[tuple[str, str, float]]:
