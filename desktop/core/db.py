@@ -39,8 +39,12 @@ def _use_wal(engine: Engine) -> None:
 def sqlite_backup(src: Path, dst: Path) -> Path:
     """Copy a SQLite database with the online backup API (safe while another connection writes)."""
     dst.parent.mkdir(parents=True, exist_ok=True)
-    source = sqlite3.connect(str(src))
+    source = sqlite3.connect(str(src), timeout=5)
     try:
+        # Read under a transaction first: a database another program holds locked then says so in
+        # 5 s ("database is locked") instead of the copy waiting for ever.
+        source.execute("BEGIN")
+        source.execute("SELECT count(*) FROM sqlite_master").fetchone()
         target = sqlite3.connect(str(dst))
         try:
             source.backup(target)
