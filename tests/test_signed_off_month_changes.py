@@ -462,6 +462,17 @@ def test_every_field_of_every_record_needs_a_reason_exactly_when_a_signed_off_mo
     )
     walk("its type", ["2025-03"], lambda r: hours.update_duty(db, march.id, {"duty_type": "event"}, reason=r))
     walk("its hours", ["2025-03"], lambda r: hours.update_duty(db, march.id, {"hours": 5}, reason=r))
+    walk(
+        "its times, the same five hours",
+        None,
+        lambda r: hours.update_duty(db, march.id, {"start_time": "09:00", "end_time": "14:00"}, reason=r),
+    )
+    walk(
+        "its times, longer",
+        ["2025-03"],
+        lambda r: hours.update_duty(db, march.id, {"start_time": "09:00", "end_time": "15:30"}, reason=r),
+    )
+    walk("its unit", ["2025-03"], lambda r: hours.update_duty(db, march.id, {"unit_id": ppu}, reason=r))
     walk("its removal", ["2025-03"], lambda r: hours.delete_duty(db, march.id, reason=r))
     walk(
         "an event in March",
@@ -558,3 +569,37 @@ def test_no_signed_off_month_means_no_question(db):
     assert month_locks.signed_off(db) == set()
     roster.update_officer(db, oid, {"team": "Rural"})
     hours.add_duty(db, {"officer_id": oid, "date": D(2025, 3, 3), "hours": 2, "duty_type": "patrol"})
+
+
+def test_undoing_an_import_that_a_signed_off_month_counts_asks_why(ctx, qtbot, monkeypatch, tmp_path):
+    from openpyxl import Workbook
+
+    from desktop.ui import dialogs, tasks
+    from desktop.ui.import_history import show_import_history
+
+    wb = Workbook()
+    wb.active.append(["Collar No.", "Surname", "Date Joined", "Mar-25"])
+    wb.active.append(["3001", "Late", "01/01/2020", 12])
+    path = tmp_path / "roll.xlsx"
+    wb.save(path)
+    batch = importer.run(ctx.db, path, backup=False).batch_id
+    returns.sign_off(ctx.db, "2025-03")
+    with pytest.raises(LockedMonthError, match="March 2025 has been signed off"):
+        importer.undo_batch(ctx.db, batch, backup=False)
+    assert roster.find_by_collar(ctx.db, "3001") is not None  # nothing undone
+
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "confirm", lambda *a, **k: True)
+    monkeypatch.setattr(
+        dialogs,
+        "ask_text",
+        lambda parent, title, label, text="": asked.append(label) or "wrong file imported",
+    )
+    dialog = show_import_history(None, ctx)
+    qtbot.addWidget(dialog)
+    dialog.view.selectRow(0)
+    dialog.undo_btn.click()
+    qtbot.waitUntil(lambda: bool(dialog.model.rows) and dialog.model.rows[0].undone, timeout=10_000)
+    tasks.wait_for_all()
+    assert asked and "March 2025 has been signed off" in asked[0]
+    assert roster.find_by_collar(ctx.db, "3001") is None

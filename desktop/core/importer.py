@@ -1337,11 +1337,19 @@ def _from_json(key: str, value: Any) -> Any:
     return value
 
 
-def undo_batch(db: Database, batch_id: int, *, progress: Progress | None = None, backup: bool = True) -> int:
+def undo_batch(
+    db: Database,
+    batch_id: int,
+    *,
+    progress: Progress | None = None,
+    backup: bool = True,
+    lock_reason: str | None = None,
+) -> int:
     """Undo an import: restore the values it changed and remove what it created, in one transaction.
 
     Returns the number of officers restored or removed. Raises UndoRefused with the reason when a
-    later import or edit depends on it.
+    later import or edit depends on it, and LockedMonthError (nothing undone) when undoing it would
+    change a signed-off month's figures and no ``lock_reason`` is given.
     """
     reason_text = can_undo(db, batch_id)
     if reason_text:
@@ -1361,102 +1369,120 @@ def undo_batch(db: Database, batch_id: int, *, progress: Progress | None = None,
             raise UndoRefused(why)
         conn = s.connection()
         reason = f"undo of import {batch_id} ({batch.file_name})"
+        if lock_reason and lock_reason.strip():
+            reason += f"; {lock_reason.strip()}"
         events: list[dict[str, Any]] = []
         rows = s.execute(
             select(ImportRow.officer_id, ImportRow.outcome, ImportRow.changes, ImportRow.collar).where(
                 ImportRow.batch_id == batch_id, ImportRow.outcome.in_(("created", "updated"))
             )
         ).all()
-        report(progress, 0, len(rows), "Undoing")
-        created_ids = [r.officer_id for r in rows if r.outcome == "created" and r.officer_id is not None]
-        for r in rows:
-            if r.outcome == "created" and r.officer_id is not None:
-                events.append(
-                    audit.event_row(
-                        "officers",
-                        r.officer_id,
-                        "undo",
-                        old=r.collar,
-                        officer_id=r.officer_id,
-                        reason=reason,
-                        batch_id=batch_id,
-                        at=now,
-                    )
+        with month_locks.guard(s, [r.officer_id for r in rows], lock_reason, what="undo this import"):
+            return _undo_rows(s, conn, batch, rows, reason, events, now, user, progress)
+
+
+def _undo_rows(
+    s: Session,
+    conn: Any,
+    batch: ImportBatch,
+    rows: Sequence[Any],
+    reason: str,
+    events: list[dict[str, Any]],
+    now: dt.datetime,
+    user: str,
+    progress: Progress | None,
+) -> int:
+    batch_id = batch.id
+    report(progress, 0, len(rows), "Undoing")
+    created_ids = [r.officer_id for r in rows if r.outcome == "created" and r.officer_id is not None]
+    for r in rows:
+        if r.outcome == "created" and r.officer_id is not None:
+            events.append(
+                audit.event_row(
+                    "officers",
+                    r.officer_id,
+                    "undo",
+                    old=r.collar,
+                    officer_id=r.officer_id,
+                    reason=reason,
+                    batch_id=batch_id,
+                    at=now,
                 )
-        restored = 0
-        for r in rows:
-            if r.outcome != "updated" or r.officer_id is None:
+            )
+    restored = 0
+    for r in rows:
+        if r.outcome != "updated" or r.officer_id is None:
+            continue
+        oid = r.officer_id
+        changes = r.changes or {}
+        restored += 1
+        fields = {
+            k: _from_json(k, old)
+            for k, (old, _new) in changes.items()
+            if ":" not in k and not k.startswith("_")
+        }
+        if fields:
+            conn.execute(
+                update(Officer)
+                .where(Officer.id == oid)
+                .values(**fields, version=Officer.version + 1, updated_at=now, updated_by=user)
+            )
+        for key, (old, new) in changes.items():
+            if key == "_rank_change":
+                conn.execute(delete(RankChange).where(RankChange.id == new))
                 continue
-            oid = r.officer_id
-            changes = r.changes or {}
-            restored += 1
-            fields = {
-                k: _from_json(k, old)
-                for k, (old, _new) in changes.items()
-                if ":" not in k and not k.startswith("_")
-            }
-            if fields:
-                conn.execute(
-                    update(Officer)
-                    .where(Officer.id == oid)
-                    .values(**fields, version=Officer.version + 1, updated_at=now, updated_by=user)
+            if key == "_status_change":
+                conn.execute(delete(StatusChange).where(StatusChange.id == new))
+                continue
+            if key.startswith("legacy:"):
+                cond = and_(LegacyField.officer_id == oid, LegacyField.name == key[7:])
+                if old is None:
+                    conn.execute(delete(LegacyField).where(cond))
+                else:
+                    conn.execute(update(LegacyField).where(cond).values(value=old))
+            elif key.startswith("hours:"):
+                month = key[6:]
+                day = dt.date(int(month[:4]), int(month[5:]), 1)
+                cond = and_(Duty.officer_id == oid, Duty.date == day, Duty.is_monthly_total.is_(True))
+                if old is None:
+                    conn.execute(delete(Duty).where(cond, Duty.import_batch_id == batch_id))
+                else:
+                    conn.execute(update(Duty).where(cond).values(hours=old, version=Duty.version + 1))
+            events.append(
+                audit.event_row(
+                    "officers"
+                    if ":" not in key
+                    else ("legacy_fields" if key.startswith("legacy") else "duties"),
+                    oid if ":" not in key else None,
+                    "undo",
+                    field=key,
+                    old=new,
+                    new=old,
+                    officer_id=oid,
+                    reason=reason,
+                    batch_id=batch_id,
+                    at=now,
                 )
-            for key, (old, new) in changes.items():
-                if key == "_rank_change":
-                    conn.execute(delete(RankChange).where(RankChange.id == new))
-                    continue
-                if key == "_status_change":
-                    conn.execute(delete(StatusChange).where(StatusChange.id == new))
-                    continue
-                if key.startswith("legacy:"):
-                    cond = and_(LegacyField.officer_id == oid, LegacyField.name == key[7:])
-                    if old is None:
-                        conn.execute(delete(LegacyField).where(cond))
-                    else:
-                        conn.execute(update(LegacyField).where(cond).values(value=old))
-                elif key.startswith("hours:"):
-                    month = key[6:]
-                    day = dt.date(int(month[:4]), int(month[5:]), 1)
-                    cond = and_(Duty.officer_id == oid, Duty.date == day, Duty.is_monthly_total.is_(True))
-                    if old is None:
-                        conn.execute(delete(Duty).where(cond, Duty.import_batch_id == batch_id))
-                    else:
-                        conn.execute(update(Duty).where(cond).values(hours=old, version=Duty.version + 1))
-                events.append(
-                    audit.event_row(
-                        "officers"
-                        if ":" not in key
-                        else ("legacy_fields" if key.startswith("legacy") else "duties"),
-                        oid if ":" not in key else None,
-                        "undo",
-                        field=key,
-                        old=new,
-                        new=old,
-                        officer_id=oid,
-                        reason=reason,
-                        batch_id=batch_id,
-                        at=now,
-                    )
-                )
-        if created_ids:
-            chunk = 500
-            for i in range(0, len(created_ids), chunk):
-                part = created_ids[i : i + chunk]
-                conn.execute(delete(Duty).where(Duty.officer_id.in_(part)))
-                conn.execute(delete(LegacyField).where(LegacyField.officer_id.in_(part)))
-                conn.execute(delete(RankChange).where(RankChange.officer_id.in_(part)))
-                conn.execute(delete(StatusChange).where(StatusChange.officer_id.in_(part)))
-                conn.execute(update(ImportRow).where(ImportRow.officer_id.in_(part)).values(officer_id=None))
-                conn.execute(delete(Officer).where(Officer.id.in_(part)))
-                report(progress, i, len(rows), "Removing officers the import created")
-        # Any other monthly totals the batch created.
-        conn.execute(delete(Duty).where(Duty.import_batch_id == batch_id))
-        if events:
-            conn.execute(insert(AuditEvent), events)
-        batch.undone_at = now
-        batch.undone_by = user
-        s.flush()
-        return len(created_ids) + restored
+            )
+    if created_ids:
+        chunk = 500
+        for i in range(0, len(created_ids), chunk):
+            part = created_ids[i : i + chunk]
+            conn.execute(delete(Duty).where(Duty.officer_id.in_(part)))
+            conn.execute(delete(LegacyField).where(LegacyField.officer_id.in_(part)))
+            conn.execute(delete(RankChange).where(RankChange.officer_id.in_(part)))
+            conn.execute(delete(StatusChange).where(StatusChange.officer_id.in_(part)))
+            conn.execute(update(ImportRow).where(ImportRow.officer_id.in_(part)).values(officer_id=None))
+            conn.execute(delete(Officer).where(Officer.id.in_(part)))
+            report(progress, i, len(rows), "Removing officers the import created")
+    # Any other monthly totals the batch created.
+    conn.execute(delete(Duty).where(Duty.import_batch_id == batch_id))
+    if events:
+        conn.execute(insert(AuditEvent), events)
+    batch.undone_at = now
+    batch.undone_by = user
+    s.flush()
+    return len(created_ids) + restored
 
 
 def remembered_mapping(db: Database, header: Sequence[Any]) -> dict[int, str] | None:
