@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -203,9 +204,22 @@ class Facts:
     # (type id, type name, achieved, expires)
     qualifications: list[tuple[int, str, dt.date, dt.date | None]] = field(default_factory=list)
 
+    _monthly: list[tuple[dt.date, float, dict[tuple[str, str | None], float]]] | None = field(
+        default=None, init=False, compare=False, repr=False
+    )
+
     @property
     def name(self) -> str:
         return f"{self.surname}, {self.forenames}" if self.forenames else self.surname
+
+    def monthly(self) -> list[tuple[dt.date, float, dict[tuple[str, str | None], float]]]:
+        """(first day, hours, hours by type and unit) of each month with hours (worked out once)."""
+        if self._monthly is None:
+            self._monthly = [
+                (dt.date(int(key[:4]), int(key[5:]), 1), sum(per.values()), per)
+                for key, per in self.hours.items()
+            ]
+        return self._monthly
 
 
 @dataclass(frozen=True)
@@ -381,75 +395,17 @@ def _later(a: dt.date | None, b: dt.date | None) -> bool:
     return b is not None and a > b
 
 
-def part(f: Facts | None, month: str, force: Settings) -> dict[str, Any]:
-    """Everything the return of ``month`` takes from this officer, by aspect (see ASPECT_WORDS).
-
-    An officer who is not in the month's return at all has every aspect empty, as has an officer
-    who does not exist (``None``). The steps follow ``returns.compute`` one for one."""
-    empty: dict[str, Any] = {name: None for name in ASPECT_WORDS}
-    if f is None:
-        return empty
+@functools.lru_cache(maxsize=512)
+def _bounds(month: str) -> tuple[dt.date, dt.date, dt.date, dt.date]:
+    """First and last day of the month, the start of its financial year, and of its last three months."""
     first, last = month_bounds(month)
-    year_start = financial_year_start(last)
-    three_back = add_months(first, -2)
-    out = dict(empty)
+    return first, last, financial_year_start(last), add_months(first, -2)
 
-    rank = _as_at(f.ranks, last)
-    rank = f.rank if rank is None else rank
-    status = _as_at(f.statuses, last)
-    status = f.status if status is None else status
-    left = f.left_date is not None and f.left_date <= last
-    if left:
-        status = "left"
-    joined_ok = f.joined <= last if f.joined is not None else status not in ("left", "applicant")
-    serving = joined_ok and not left and status != "left"
-    team = f.team or NO_TEAM
 
-    month_hours = ytd = three = 0.0
-    by_type: dict[tuple[str, str | None], float] = {}
-    for key, per_type in f.hours.items():
-        m_first = dt.date(int(key[:4]), int(key[5:]), 1)
-        if m_first > last:
-            continue
-        total = sum(per_type.values())
-        if m_first >= first:
-            month_hours += total
-            for k, v in per_type.items():
-                by_type[k] = by_type.get(k, 0.0) + v
-        if m_first >= year_start:
-            ytd += total
-        if m_first >= three_back:
-            three += total
-    if month_hours or ytd:
-        out["hours"] = (_h(month_hours), _h(ytd), team)
-    if by_type:
-        out["duty_types"] = tuple(sorted((k[0], k[1] or "", _h(v)) for k, v in by_type.items()))
-
-    if f.joined is not None and first <= f.joined <= last:
-        out["joiner"] = (f.collar, f.name, f.joined, rank, f.team)
-    left_here: tuple[dt.date | None, str | None] | None = None
-    lefts = sorted(
-        (row for row in f.statuses if row[2] == "left" and row[0] is not None and first <= row[0] <= last),
-        key=lambda row: (row[0], row[1]),
-    )
-    if lefts:
-        left_here = (lefts[-1][0], lefts[-1][3])
-    elif f.left_date is not None and first <= f.left_date <= last:
-        reasons = sorted((row for row in f.statuses if row[2] == "left" and row[3]), key=lambda row: row[1])
-        left_here = (f.left_date, f.leaving_reason or (reasons[-1][3] if reasons else None))
-    if left_here is not None:
-        out["leaver"] = (
-            f.collar,
-            f.name,
-            left_here[0],
-            left_here[1] or f.leaving_reason or "other",
-            rank,
-            f.team,
-        )
-    ip_date = f.independent_patrol or f.ip_stage
-    new_ip = (f.collar, f.name, ip_date) if ip_date is not None and first <= ip_date <= last else None
-
-    # Attachments name the officer whether or not they serve.
+def _attachments(
+    f: Facts, first: dt.date, last: dt.date
+) -> tuple[Counter[str], list[tuple[str, dt.date]], list[tuple[str, dt.date]]]:
+    """Units active at month end, and attachments started and ended in the month (the return's rules)."""
     active = Counter(
         unit
         for unit, start, end, state, withdrawn in f.attachments
@@ -468,6 +424,76 @@ def part(f: Facts | None, month: str, force: Settings) -> dict[str, Any]:
         for unit, _start, end, state, withdrawn in f.attachments
         if state == "ended" and not withdrawn and end is not None and first <= end <= last
     )
+    return active, started, ended
+
+
+def part(f: Facts | None, month: str, force: Settings) -> dict[str, Any]:
+    """Everything the return of ``month`` takes from this officer, by aspect (see ASPECT_WORDS).
+
+    An officer who is not in the month's return at all has every aspect empty, as has an officer
+    who does not exist (``None``). The steps follow ``returns.compute`` one for one."""
+    out: dict[str, Any] = dict.fromkeys(ASPECT_WORDS)
+    if f is None:
+        return out
+    first, last, year_start, three_back = _bounds(month)
+
+    rank = _as_at(f.ranks, last)
+    rank = f.rank if rank is None else rank
+    status = _as_at(f.statuses, last)
+    status = f.status if status is None else status
+    left = f.left_date is not None and f.left_date <= last
+    if left:
+        status = "left"
+    joined_ok = f.joined <= last if f.joined is not None else status not in ("left", "applicant")
+    serving = joined_ok and not left and status != "left"
+    team = f.team or NO_TEAM
+
+    month_hours = ytd = three = 0.0
+    by_type: dict[tuple[str, str | None], float] = {}
+    for m_first, total, per_type in f.monthly():
+        if m_first > last:
+            continue
+        if m_first >= first:
+            month_hours += total
+            for k, v in per_type.items():
+                by_type[k] = by_type.get(k, 0.0) + v
+        if m_first >= year_start:
+            ytd += total
+        if m_first >= three_back:
+            three += total
+    if month_hours or ytd:
+        out["hours"] = (_h(month_hours), _h(ytd), team)
+    if by_type:
+        out["duty_types"] = tuple(sorted((k[0], k[1] or "", _h(v)) for k, v in by_type.items()))
+
+    if f.joined is not None and first <= f.joined <= last:
+        out["joiner"] = (f.collar, f.name, f.joined, rank, f.team)
+    left_here: tuple[dt.date | None, str | None] | None = None
+    lefts = [row for row in f.statuses if row[2] == "left" and row[0] is not None and first <= row[0] <= last]
+    if lefts:
+        latest_left = max(lefts, key=lambda row: (row[0], row[1]))
+        left_here = (latest_left[0], latest_left[3])
+    elif f.left_date is not None and first <= f.left_date <= last:
+        reasons = sorted((row for row in f.statuses if row[2] == "left" and row[3]), key=lambda row: row[1])
+        left_here = (f.left_date, f.leaving_reason or (reasons[-1][3] if reasons else None))
+    if left_here is not None:
+        out["leaver"] = (
+            f.collar,
+            f.name,
+            left_here[0],
+            left_here[1] or f.leaving_reason or "other",
+            rank,
+            f.team,
+        )
+    ip_date = f.independent_patrol or f.ip_stage
+    new_ip = (f.collar, f.name, ip_date) if ip_date is not None and first <= ip_date <= last else None
+
+    # Attachments name the officer whether or not they serve.
+    active: Counter[str] = Counter()
+    started: list[tuple[str, dt.date]] = []
+    ended: list[tuple[str, dt.date]] = []
+    if f.attachments:
+        active, started, ended = _attachments(f, first, last)
     if active or started or ended:
         who = (f.collar, f.name) if started or ended else None
         out["attachments"] = (who, tuple(sorted(active.items())), tuple(started), tuple(ended))
@@ -496,7 +522,7 @@ def part(f: Facts | None, month: str, force: Settings) -> dict[str, Any]:
         out["compliance"] = (rag, three <= 0)
     out["row"] = (f.collar, f.name, rank, f.team, status, _h(month_hours), _h(ytd), rag, applies)
 
-    if serving:
+    if serving and f.qualifications:
         latest: dict[int, tuple[str, dt.date, dt.date | None]] = {}
         for type_id, qname, achieved, expires in f.qualifications:
             if achieved > last:
