@@ -1,7 +1,9 @@
-"""The command line of shared/CLI.md. The window is the product; this runs the same services.
+"""The command line (README.md, "Command line"). The window is the product; this runs the same
+services.
 
 Each command lives in ``desktop/commands/<name>.py`` as ``run(args) -> int``; ``args.db_url`` is
-the resolved database URL.
+the resolved database URL. Whatever a command meets, :func:`main` answers with an exit status and at
+most one plain sentence on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -106,13 +108,13 @@ def _main(argv: Sequence[str] | None) -> int:
     from desktop.core import logs
 
     logs.setup()
-    if args.self_test:
-        from desktop.selftest import run_self_test
-
-        return run_self_test()
     prog = f"cipdesk {args.command}" if args.command else "cipdesk"
     args.db_url = None
     try:
+        if args.self_test:
+            from desktop.selftest import run_self_test
+
+            return run_self_test()
         from desktop.core.paths import resolve_db
 
         args.db_url = resolve_db(args.db)
