@@ -1,7 +1,9 @@
-"""The command line of shared/CLI.md. The window is the product; this runs the same services.
+"""The command line (README.md, "Command line"). The window is the product; this runs the same
+services.
 
 Each command lives in ``desktop/commands/<name>.py`` as ``run(args) -> int``; ``args.db_url`` is
-the resolved database URL.
+the resolved database URL. Whatever a command meets, :func:`main` answers with an exit status and at
+most one plain sentence on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -75,42 +77,84 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+# Exit statuses of every command (README.md, "Command line"): 0 done; 1 only from import (some rows
+# rejected, the rest imported); 2 refused or failed, with one sentence on stderr (nothing changed);
+# 130 stopped with Ctrl+C.
+FAILED = 2
+INTERRUPTED = 130
+
+
+def _say(text: str) -> None:
+    from desktop.core.errors import hide_passwords
+
+    try:
+        print(hide_passwords(text), file=sys.stderr)
+    except (OSError, ValueError):  # stderr closed or gone: nothing else can be said
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line. Whatever happens, the answer is an exit status and at most one plain
+    sentence on stderr: never a traceback (the details of an unforeseen failure go to the log)."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        _say("cipdesk: interrupted; nothing more was written.")
+        return INTERRUPTED
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     from desktop.core import logs
-    from desktop.core.paths import resolve_db
 
     logs.setup()
-    if args.self_test:
-        from desktop.selftest import run_self_test
-
-        return run_self_test()
-    if args.command is None:
-        from desktop.app import run_gui
-
-        return run_gui(None if args.demo else resolve_db(args.db), demo=args.demo)
-    args.db_url = resolve_db(args.db)
-    module_name, issue = COMMANDS[args.command]
+    prog = f"cipdesk {args.command}" if args.command else "cipdesk"
+    args.db_url = None
     try:
-        module = importlib.import_module(f"desktop.commands.{module_name}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"desktop.commands.{module_name}":
-            raise
-        print(f"cipdesk {args.command}: not built yet; it comes with issue {issue}.", file=sys.stderr)
-        return 3
+        if args.self_test:
+            from desktop.selftest import run_self_test
+
+            return run_self_test()
+        from desktop.core.paths import resolve_db
+
+        args.db_url = resolve_db(args.db)
+        if args.command is None:
+            from desktop.app import run_gui
+
+            return run_gui(None if args.demo else args.db_url, demo=args.demo)
+        module_name, issue = COMMANDS[args.command]
+        try:
+            module = importlib.import_module(f"desktop.commands.{module_name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"desktop.commands.{module_name}":
+                raise
+            _say(f"{prog}: not built yet; it comes with issue {issue}.")
+            return 3
+        return int(module.run(args))
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 (the last resort: a reader's panic is a BaseException)
+        return _failed(prog, exc, args.db_url)
+
+
+def _failed(prog: str, exc: BaseException, url: str | None) -> int:
+    """One sentence on stderr, the details in the log, exit status 2."""
+    import logging
+
+    from desktop.core import logs
     from desktop.core.errors import plain_message
 
-    try:
-        return int(module.run(args))
-    except KeyboardInterrupt:
-        print("cipdesk: interrupted; nothing more was written.", file=sys.stderr)
-        return 130
-    except Exception as exc:
-        message = plain_message(exc)
-        if message is None:
-            raise
-        print(f"cipdesk {args.command}: {message}", file=sys.stderr)
-        return 2
+    log = logging.getLogger("desktop.cli")
+    message = plain_message(exc, url=url) if isinstance(exc, Exception) else None
+    if message is not None:
+        log.warning("%s: %s", prog, message, exc_info=exc)
+        _say(f"{prog}: {message}")
+        return FAILED
+    log.error("%s stopped on an unexpected error", prog, exc_info=exc)
+    where = logs.log_file()
+    details = f"the details are in the log file {where}" if where else "no log file could be written"
+    _say(f"{prog}: stopped on an unexpected error and changed nothing; {details}.")
+    return FAILED
 
 
 def gui_main() -> int:

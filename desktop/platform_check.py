@@ -54,7 +54,11 @@ def _qt_files() -> list[Path]:
     except ImportError:
         return []
     qt = Path(PySide6.__file__).resolve().parent / "Qt"
-    return [p for p in (qt / "plugins" / "platforms" / "libqxcb.so", qt / "lib" / "libQt6XcbQpa.so.6") if p.exists()]
+    return [
+        p
+        for p in (qt / "plugins" / "platforms" / "libqxcb.so", qt / "lib" / "libQt6XcbQpa.so.6")
+        if p.exists()
+    ]
 
 
 def missing_libraries() -> list[str]:

@@ -95,6 +95,17 @@ def _without_names(figures):
     return figures
 
 
+def _recollared(figures, old: str, new: str):
+    """The figures with one officer's collar number written as another."""
+    if isinstance(figures, dict):
+        return {
+            k: (new if k == "collar" and v == old else _recollared(v, old, new)) for k, v in figures.items()
+        }
+    if isinstance(figures, list):
+        return [_recollared(v, old, new) for v in figures]
+    return figures
+
+
 def test_anonymise_keeps_return_figures_and_removes_personal_data(db, folder):
     leaver = _leaver(db, "100", dt.date(2019, 3, 31))
     other = _leaver(db, "200", dt.date(2019, 3, 31), surname="Keepme", email="keep@example.org")
@@ -109,13 +120,13 @@ def test_anonymise_keeps_return_figures_and_removes_personal_data(db, folder):
 
     assert dp.anonymise(db, [leaver], reason="retention review 2026") == 1
     after = {m: returns.compute(db, m) for m in months}
-    for m in months:
-        assert _without_names(after[m]) == _without_names(before[m]), m
-    row = next(o for o in after["2019-03"]["officers"] if o["collar"] == "100")
+    for m in months:  # the same figures, the collar number 100 now the token
+        assert _without_names(after[m]) == _without_names(_recollared(before[m], "100", "ANON-0001")), m
+    row = next(o for o in after["2019-03"]["officers"] if o["collar"] == "ANON-0001")
     assert row["name"] == "Anonymised" and row["hours"] == 5.0
 
     record = roster.get_officer(db, leaver)
-    assert record["surname"] == "Anonymised" and record["collar"] == "100"
+    assert record["surname"] == "Anonymised" and record["collar"] == "ANON-0001"
     for name in dp.PERSONAL_FIELDS:
         assert record[name] is None, name
     assert (record["joined"], record["left_date"], record["team"], record["status"]) == (
@@ -142,12 +153,16 @@ def test_anonymise_keeps_return_figures_and_removes_personal_data(db, folder):
     marks = [e for e in trail if e["action"] == "anonymise"]
     assert len(marks) == 1 and marks[0]["reason"] == "retention review 2026" and marks[0]["user"]
     assert any(e["field"] == "surname" and e["new"] == "Anonymised" for e in trail)
-    create = next(e for e in trail if e["action"] == "create" and e["new"] and '"collar": "100"' in e["new"])
+    create = next(
+        e for e in trail if e["action"] == "create" and e["new"] and '"collar": "ANON-0001"' in e["new"]
+    )
     assert '"left_date": "2019-03-31"' in create["new"]  # figures stay readable in the trail
-    # the signed-off return keeps its figures; only the name went, there and in its audit snapshot
+    # the signed-off return keeps its figures; only the name and collar number went, there and in
+    # its audit snapshot
     names = {o["collar"]: o["name"] for o in lock_figures["officers"]}
-    assert names["100"] == "Anonymised" and names["200"] == "Keepme, Siobhán"
-    assert _without_names(lock_figures) == _without_names(before["2019-02"])
+    assert names["ANON-0001"] == "Anonymised" and names["200"] == "Keepme, Siobhán" and "100" not in names
+    assert _without_names(lock_figures) == _without_names(_recollared(before["2019-02"], "100", "ANON-0001"))
+    assert returns.drift(db, "2019-02") == []
     assert lock_events and all("Featherstone, Siobhán" not in (new or "") for new in lock_events)
     # the other leaver is untouched
     assert roster.get_officer(db, other)["email"] == "keep@example.org"
@@ -309,3 +324,179 @@ def test_logs_name_no_one(db, qapp, caplog, monkeypatch):
         exc = ValidationError({"collar": "Collar number 1 is already used by Featherstone, Siobhán."})
         app._excepthook(ValidationError, exc, None)
     assert caplog.records and "Featherstone" not in caplog.text
+
+
+# Everything that identified the officer of the next test, as it was written somewhere.
+OLD_VALUES = (
+    "ZX4520",  # the collar number first imported
+    "ZX4521",  # and as corrected
+    "Featherstone",
+    "Siobhán",
+    "07700 900123",
+    "07700 900456",  # a phone number held before
+    "siobhan@example.org",
+    "12 Acacia Avenue",
+    "Letchworth",
+    "Acme Widgets",
+    "1980-05-01",
+    "01/05/1980",
+    "Mary Featherstone",
+)
+
+
+def _every_text_value(db) -> list[tuple[str, str, str]]:
+    """(table, column, value as text) for every text or JSON column of every table."""
+    from sqlalchemy import JSON, String, Text
+
+    from desktop.core.models import Base
+
+    found = []
+    with db.read() as s:
+        for table in Base.metadata.sorted_tables:
+            columns = [c for c in table.columns if isinstance(c.type, String | Text | JSON)]
+            for row in s.execute(select(*columns)) if columns else ():
+                for column, value in zip(columns, row, strict=True):
+                    if value is not None:
+                        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+                        found.append((table.name, column.name, text))
+    return found
+
+
+def test_anonymised_officer_leaves_no_old_value_anywhere_in_the_database(db, tmp_path):
+    from desktop.core import attachments as att
+    from desktop.core import hours, pathway
+    from desktop.core import qualifications as quals
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(
+        [
+            "Collar No.",
+            "Surname",
+            "First Name(s)",
+            "Date Joined",
+            "Attested",
+            "DOB",
+            "Mobile",
+            "Email",
+            "Address",
+            "Employer",
+            "Next of kin",
+            "Jan-19",
+            "Feb-19",
+        ]
+    )
+    ws.append(
+        [
+            "ZX4520",
+            "Featherstone",
+            "Siobhán",
+            "04/01/2010",
+            "01/06/2010",
+            "01/05/1980",
+            "07700 900456",
+            "siobhan@example.org",
+            "12 Acacia Avenue, Letchworth",
+            "Acme Widgets Ltd",
+            "Mary Featherstone",
+            12,
+            9,
+        ]
+    )
+    ws.append(
+        ["ZX9000", "Keepme", "Jo", "04/01/2012", "01/06/2012", None, None, None, None, None, None, 10, 10]
+    )
+    path = tmp_path / "roster.xlsx"
+    wb.save(path)
+    importer.run(db, path, backup=False)
+    oid = roster.find_by_collar(db, "ZX4520")
+    keep = roster.find_by_collar(db, "ZX9000")
+    roster.update_officer(db, oid, {"collar": "ZX4521"}, reason="typo in Featherstone's collar number")
+    roster.update_officer(db, oid, {"phone": "07700 900123"}, reason="Siobhán phoned in from 07700 900123")
+    roster.update_officer(db, oid, {"team": "Response A"}, reason="ZX4521 moved to Response A")
+    roster.set_legacy_field(db, oid, "Hobby", "Featherstone family choir")
+    quals.record(
+        db,
+        oid,
+        next(t.id for t in quals.list_types(db) if t.name == "First aid"),
+        dt.date(2018, 5, 1),
+        "Siobhán passed with St John",
+    )
+    stage = pathway.get_pathway(db).by_code("application")
+    pathway.record_stage(
+        db,
+        oid,
+        stage.id,
+        dt.date(2010, 1, 4),
+        assessor="Insp Mary Featherstone",
+        note="Featherstone applied online",
+    )
+    unit = att.list_units(db)[0]
+    att.request(
+        db,
+        oid,
+        unit.id,
+        dt.date(2018, 6, 1),
+        active=True,
+        supervisor="PS Grey",
+        override_reason="Featherstone has years on the unit",
+    )
+    hours.add_duty(
+        db,
+        {
+            "officer_id": oid,
+            "date": dt.date(2019, 2, 10),
+            "hours": 4,
+            "duty_type": "patrol",
+            "note": "Siobhán covered the fête",
+        },
+    )
+    roster.record_leaving(db, oid, dt.date(2019, 3, 31), "resigned", note="Featherstone moved to Letchworth")
+    returns.sign_off(db, "2019-02")
+    # A later roll: the same collar number with a date that cannot be read is rejected with her cells.
+    ws.delete_rows(2)
+    ws.append(
+        [
+            "ZX4521",
+            "Featherstone",
+            "Siobhán",
+            "31/02/2010",
+            None,
+            "01/05/1980",
+            "07700 900123",
+            "siobhan@example.org",
+            None,
+            None,
+            None,
+            None,
+            None,
+        ]
+    )
+    wb.save(path)
+    importer.run(db, path, backup=False)
+
+    months = ("2019-01", "2019-02", "2019-03")
+    before = {m: returns.compute(db, m) for m in months}
+    everything = " ".join(text for *_, text in _every_text_value(db))
+    assert all(value in everything for value in OLD_VALUES)  # the test sees them before
+
+    assert dp.anonymise(db, [oid], make_backup=False) == 1
+    left = [
+        (table, column, value)
+        for table, column, text in _every_text_value(db)
+        for value in OLD_VALUES
+        if value.lower() in text.lower()
+    ]
+    assert left == [], "\n".join(f"{table}.{column} still holds {value!r}" for table, column, value in left)
+    # A token that identifies no one, the figures unchanged.
+    assert roster.get_officer(db, oid)["collar"] == "ANON-0001"
+    for m in months:
+        now = returns.compute(db, m)
+        assert _without_names(now) == _without_names(_recollared(before[m], "ZX4521", "ANON-0001")), m
+        assert now["hours"]["total"] == before[m]["hours"]["total"]
+    assert returns.drift(db, "2019-02") == []
+    assert roster.get_officer(db, keep)["surname"] == "Keepme"
+    # The next one gets the next token.
+    roster.record_leaving(db, keep, dt.date(2019, 3, 31), "retired")
+    dp.anonymise(db, [keep], make_backup=False)
+    assert roster.get_officer(db, keep)["collar"] == "ANON-0002"

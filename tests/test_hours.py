@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import insert, select
 
-from desktop.core import hours, roster, settings
+from desktop.core import hours, month_locks, roster, settings
 from desktop.core.errors import ValidationError
 from desktop.core.models import AuditEvent, Duty, MonthLock, Unit
 
@@ -262,7 +262,7 @@ def test_locked_month_needs_a_reason(db):
     oid = officer(db)
     rec = hours.add_duty(db, {"officer_id": oid, "date": D(2026, 4, 3), "hours": 5})
     lock(db, "2026-04")
-    assert hours.is_locked(db, "2026-04") and not hours.is_locked(db, "2026-05")
+    assert month_locks.is_signed_off(db, "2026-04") and not month_locks.is_signed_off(db, "2026-05")
     data = {"officer_id": oid, "date": D(2026, 4, 4), "hours": 5}
     with pytest.raises(hours.LockedMonthError, match="April 2026 has been signed off") as info:
         hours.add_duty(db, data)

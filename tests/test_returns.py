@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from desktop.core import returns, roster, settings
+from desktop.core import month_locks, returns, roster, settings
 from desktop.core.errors import ConflictError
 from tests.helpers_returns import MONTH, build_march_2025, duty, officer
 
@@ -234,7 +234,7 @@ def test_sign_off_lock_and_drift(db, march):
     info = returns.lock_info(db, MONTH)
     assert info["note"] == "checked by SCO" and info["signed_off_by"]
     assert returns.locked(db, MONTH) == figures
-    assert returns.locked_months(db) == {MONTH}
+    assert month_locks.signed_off(db) == {MONTH}
     assert returns.drift(db, MONTH) == []
 
     # a late duty for Green changes the total, the team, the duty type and Green's own row

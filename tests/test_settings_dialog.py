@@ -187,6 +187,7 @@ def test_units_page_is_embedded_or_explained(ctx, qtbot, monkeypatch):
         "Pathway stages",
         "Qualification types",
         "Units",
+        "Ranks",
     ]
 
 

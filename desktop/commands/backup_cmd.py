@@ -38,6 +38,11 @@ def run(args: Any) -> int:
         if out.exists() and out.resolve() in own:
             return _fail("the backup cannot replace the database itself; choose another file.")
         source_check = integrity.check_file(live)
+        if any("locked" in p or "busy" in p for p in source_check.problems):
+            return _fail(
+                "the database is busy: another program holds it locked. Wait a moment and try again; "
+                "nothing was backed up."
+            )
         backup._atomic_sqlite_backup(live, out)
     else:
         from desktop.core.db import open_database

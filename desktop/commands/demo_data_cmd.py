@@ -17,7 +17,9 @@ from desktop.core import demo
 
 
 def _where(db_url: str) -> str:
-    return db_url[len("sqlite:///") :] if db_url.startswith("sqlite:///") else db_url
+    from desktop.core.errors import hide_passwords
+
+    return db_url[len("sqlite:///") :] if db_url.startswith("sqlite:///") else hide_passwords(db_url)
 
 
 def _progress_printer() -> Any:

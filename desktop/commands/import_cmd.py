@@ -14,7 +14,7 @@ import sys
 from typing import Any
 
 from desktop.commands import database
-from desktop.core import importer
+from desktop.core import importer, month_locks
 from desktop.core.import_text import row_details
 from desktop.core.output_paths import OutputPathError, check_output_path
 from desktop.excel.reader import FileRefused
@@ -105,13 +105,12 @@ def run(args: Any) -> int:
                 f"Warning: {plan.file_name}: the {month} total for {collar} is added to {hours:g} hours of "
                 "duties already recorded that month; check they are not counted twice."
             )
-        locked = importer.signed_off_months(db, plan)
+        locked = importer.signed_off_changes(db, plan) if args.dry_run else result.signed_off
         if locked:
-            months = ", ".join(locked)
             _say(
-                f"Warning: {plan.file_name} {'would change' if args.dry_run else 'changed'} hours in "
-                f"signed-off month(s) {months}; their returns keep the figures as signed off and show "
-                "the difference."
+                f"Warning: {plan.file_name} {'would change' if args.dry_run else 'changed'} the figures of "
+                f"signed-off months ({', '.join(sorted(locked))}). {month_locks.describe(locked)} Their "
+                "returns keep the figures as signed off and show the difference."
             )
         counts = plan.counts
         verb = "Would import" if args.dry_run else "Imported"

@@ -47,7 +47,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from desktop.core import audit
+from desktop.core import audit, month_locks
 from desktop.core.db import Database
 from desktop.core.domain import DRIVING_GRADES, add_months
 from desktop.core.errors import CipDeskError, ConflictError, NotFoundError, ValidationError
@@ -671,10 +671,12 @@ def request(
     note: str | None = None,
     override_reason: str | None = None,
     active: bool = False,
+    locked_reason: str | None = None,
 ) -> AttachmentRow:
     """Request an attachment (``active=True``: record one that has already started).
 
-    Refused with :class:`EligibilityError` listing every failed rule, unless ``override_reason``.
+    Refused with :class:`EligibilityError` listing every failed rule, unless ``override_reason``;
+    one that started in a signed-off month also needs ``locked_reason`` (LockedMonthError).
     """
     reason = _clean_text(override_reason)
     errors: dict[str, str] = {}
@@ -695,18 +697,18 @@ def request(
         if failures and not reason:
             raise EligibilityError(failures)
         s.info["audit_reason"] = _audit_reason(failures, reason)
-        a = Attachment(
-            officer_id=officer_id,
-            unit_id=unit_id,
-            start_date=start,
-            end_date=end,
-            supervisor=_clean_text(supervisor),
-            note=_clean_text(note),
-            state="active" if active else "requested",
-        )
-        _apply_override(a, failures, reason, "Started" if active else "Requested")
-        s.add(a)
-        s.flush()
+        with month_locks.guard(s, [officer_id], locked_reason, what="record this attachment"):
+            a = Attachment(
+                officer_id=officer_id,
+                unit_id=unit_id,
+                start_date=start,
+                end_date=end,
+                supervisor=_clean_text(supervisor),
+                note=_clean_text(note),
+                state="active" if active else "requested",
+            )
+            _apply_override(a, failures, reason, "Started" if active else "Requested")
+            s.add(a)
         return _row(a, s.get_one(Officer, officer_id), s.get_one(Unit, unit_id))
 
 
@@ -742,10 +744,12 @@ def start(
     note: str | None = None,
     override_reason: str | None = None,
     version: int | None = None,
+    locked_reason: str | None = None,
 ) -> AttachmentRow:
     """A requested attachment becomes active (optionally on a corrected start date).
 
-    The rules are checked again on the start date; a break needs ``override_reason``.
+    The rules are checked again on the start date; a break needs ``override_reason``. A start in a
+    signed-off month changes its figures, so it also needs ``locked_reason`` (LockedMonthError).
     """
     reason = _clean_text(override_reason)
     with _editing(db) as s:
@@ -767,14 +771,14 @@ def start(
         if failures and not reason:
             raise EligibilityError(failures, "The attachment was not started")
         s.info["audit_reason"] = _audit_reason(failures, reason)
-        a.state = "active"
-        a.start_date = when
-        if supervisor is not None:
-            a.supervisor = _clean_text(supervisor)
-        if _clean_text(note):
-            a.note = f"{a.note}\n{note}".strip() if a.note else _clean_text(note)
-        _apply_override(a, failures, reason, "Started")
-        s.flush()
+        with month_locks.guard(s, [a.officer_id], locked_reason, what="start this attachment"):
+            a.state = "active"
+            a.start_date = when
+            if supervisor is not None:
+                a.supervisor = _clean_text(supervisor)
+            if _clean_text(note):
+                a.note = f"{a.note}\n{note}".strip() if a.note else _clean_text(note)
+            _apply_override(a, failures, reason, "Started")
         return _row(a, s.get_one(Officer, a.officer_id), s.get_one(Unit, a.unit_id))
 
 
@@ -785,11 +789,13 @@ def end(
     end_date: dt.date | None = None,
     note: str | None = None,
     version: int | None = None,
+    locked_reason: str | None = None,
 ) -> AttachmentRow:
     """End an active attachment, or withdraw a requested one (state ``ended``).
 
     ``end_date`` (default today) is the day the place becomes free. A request withdrawn before its
-    start date ends on its start date, so it never held a place.
+    start date ends on its start date, so it never held a place. An end dated in (or before) a
+    signed-off month changes its figures: ``locked_reason`` is needed (LockedMonthError).
     """
     with _editing(db, reason=_clean_text(note)) as s:
         a = _load(s, attachment_id, version)
@@ -808,15 +814,15 @@ def end(
                 {"end": f"{fmt_date(when)} is in the future: end the attachment on or after that day."}
             )
         withdrawn = a.state == "requested"
-        a.state = "ended"
-        a.withdrawn = withdrawn
-        a.end_date = when
-        extra = _clean_text(note)
-        if withdrawn:
-            extra = "Request withdrawn." + (f" {extra}" if extra else "")
-        if extra:
-            a.note = f"{a.note}\n{extra}" if a.note else extra
-        s.flush()
+        with month_locks.guard(s, [a.officer_id], locked_reason, what="end this attachment"):
+            a.state = "ended"
+            a.withdrawn = withdrawn
+            a.end_date = when
+            extra = _clean_text(note)
+            if withdrawn:
+                extra = "Request withdrawn." + (f" {extra}" if extra else "")
+            if extra:
+                a.note = f"{a.note}\n{extra}" if a.note else extra
         return _row(a, s.get_one(Officer, a.officer_id), s.get_one(Unit, a.unit_id))
 
 
@@ -866,27 +872,16 @@ def correct(
             failures = _check(s, a.officer_id, a.unit_id, start_date, end_date, a.id)
             if failures and not override:
                 raise EligibilityError(failures, "The correction was not saved")
-        counted = a.state != "requested" and not a.withdrawn
-        moved = [
-            d
-            for old, new in ((a.start_date, start_date), (a.end_date, end_date))
-            if old != new
-            for d in (old, new)
-        ]
-        if counted and moved:
-            from desktop.core.roster import raise_if_signed_off
-
-            raise_if_signed_off(s, moved, locked_reason)
-        parts = [why, _audit_reason(failures, override), _clean_text(locked_reason)]
+        parts = [why, _audit_reason(failures, override)]
         s.info["audit_reason"] = "; ".join(p for p in parts if p)
-        if a.start_date != start_date:
-            a.start_date = start_date
-        if a.end_date != end_date:
-            a.end_date = end_date
-        if a.supervisor != _clean_text(supervisor):
-            a.supervisor = _clean_text(supervisor)
-        _apply_override(a, failures, override, "Corrected")
-        s.flush()
+        with month_locks.guard(s, [a.officer_id], locked_reason, what="correct this attachment"):
+            if a.start_date != start_date:
+                a.start_date = start_date
+            if a.end_date != end_date:
+                a.end_date = end_date
+            if a.supervisor != _clean_text(supervisor):
+                a.supervisor = _clean_text(supervisor)
+            _apply_override(a, failures, override, "Corrected")
         return _row(a, s.get_one(Officer, a.officer_id), s.get_one(Unit, a.unit_id))
 
 

@@ -396,6 +396,8 @@ def restore_sqlite_file(live: Path, src: Path, folder: Path | None = None) -> Re
         folder = folder or configured_folder_of(live)
         try:
             safety = backup_path_before(live, "restore", folder)
+        except sqlite3.OperationalError:
+            raise  # locked by another program, or no room for the copy: nothing is replaced
         except sqlite3.DatabaseError:
             # Too damaged for SQLite to read: keep the damaged file as it is, byte for byte.
             import shutil
@@ -443,6 +445,8 @@ def restore_file(src: Path, live: Path) -> None:
 def _backup_into(staged_path: Path, live: Path) -> None:
     target = sqlite3.connect(str(live), timeout=10)
     try:
+        target.execute("BEGIN IMMEDIATE")  # another program holding it says so, the copy never waits for ever
+        target.rollback()
         live_page = target.execute("PRAGMA page_size").fetchone()[0]
         staged = sqlite3.connect(str(staged_path))
         try:

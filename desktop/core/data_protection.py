@@ -1,12 +1,15 @@
 """UK GDPR duties: retention review, anonymisation of leavers, and subject access export.
 
 Retention: an officer who left more than ``retention_years`` (setting, default 6) years ago is listed
-for review. Anonymising keeps every figure the force reports (collar number, hours and duties, dates
-of service, rank and status history, team, pathway stages, qualifications, attachments) and removes
-what identifies or describes the person: names, contact details, address, date of birth, employer,
-notes (theirs and those on their records), legacy spreadsheet fields, the cells of their imported
-rows, and their personal values in the audit trail and in signed-off returns. It is audited (one
-"anonymise" event per officer with who, when and why) and a backup is made first.
+for review. Anonymising keeps every figure the force reports (hours and duties, dates of service,
+rank and status history, team, pathway stages, qualifications, attachments), so old returns still
+add up, and removes what identifies or describes the person: the collar number (every one they had
+becomes a token such as ANON-0007, unique, in the record, its imported rows, the audit trail and
+signed-off returns alike), names, contact details, address, date of birth, employer, notes (theirs
+and those on their records), legacy spreadsheet fields, the cells of their imported rows (rejected
+rows with their collar number too), and their personal values wherever the audit trail or a reason
+written about them holds one. It is audited (one "anonymise" event per officer with who, when and
+why) and a backup is made first.
 
 Subject access: one officer's whole record as one workbook (one sheet per kind of record), user text
 written through ``desktop.excel.safe.write_cell`` so nothing turns into a formula.
@@ -17,7 +20,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from desktop.core import audit, settings
 from desktop.core.db import Database
-from desktop.core.domain import add_months
+from desktop.core.domain import add_months, collar_key
 from desktop.core.errors import CipDeskError, NotFoundError
 from desktop.core.models import (
     Attachment,
@@ -163,25 +167,28 @@ def anonymise(
         missing = set(ids) - {o.id for o in officers}
         if missing:
             raise NotFoundError(f"No officer with id {', '.join(map(str, sorted(missing)))}.")
+        tokens = _tokens(s)
+        held: dict[int, _Held] = {}
         for o in officers:
             if o.anonymised:
                 continue
-            _anonymise_one(s, o)
+            held[o.id] = _held_values(s, o, next(tokens))
+            _anonymise_one(s, o, held[o.id].token)
             changed += 1
         s.flush()  # the audit hook writes its events (with the personal old values) now
-        done = [o for o in officers if o.anonymised]
-        for o in done:
-            _redact_audit(s, o.id)
-            _redact_imports(s, o.id)
-        _redact_locked_returns(s, {o.collar for o in done})
-        for o in done:
+        for oid, h in held.items():
+            _redact_audit(s, oid, h)
+            _redact_imports(s, oid, h)
+            _redact_records(s, oid, h)
+        _redact_locked_returns(s, {c: h.token for h in held.values() for c in h.collars})
+        for oid in held:
             s.add(
                 AuditEvent(
                     **audit.event_row(
                         "officers",
-                        o.id,
+                        oid,
                         "anonymise",
-                        officer_id=o.id,
+                        officer_id=oid,
                         reason=why,
                         new="personal data removed",
                     )
@@ -191,7 +198,83 @@ def anonymise(
     return changed
 
 
-def _anonymise_one(s: Session, o: Officer) -> None:
+ANON_PREFIX = "ANON-"
+_ANON = re.compile(r"^ANON-(\d+)$")
+
+
+def _tokens(s: Session) -> Iterator[str]:
+    """Collar tokens that identify no one, ANON-0001 upwards, after those already given."""
+    taken = set(s.scalars(select(Officer.collar).where(Officer.collar.like(f"{ANON_PREFIX}%"))))
+    n = max((int(m.group(1)) for c in taken if (m := _ANON.match(c))), default=0)
+    while True:
+        n += 1
+        token = f"{ANON_PREFIX}{n:04d}"
+        if token not in taken:
+            yield token
+
+
+@dataclass
+class _Held:
+    """What identified one officer: every collar number they had, and their personal values."""
+
+    token: str
+    collars: set[str]
+    values: list[str]  # longest first
+
+    def scrub(self, text: str, *, collars: bool = True) -> str:
+        """Free text with each personal value (as a whole word or phrase) taken out, and with
+        ``collars`` each old collar number (as a whole word) replaced by the token."""
+        for value in self.values:
+            text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", REDACTED, text, flags=re.IGNORECASE)
+        if collars:
+            for collar in sorted(self.collars, key=len, reverse=True):
+                text = re.sub(
+                    rf"(?<![\w-]){re.escape(collar)}(?![\w-])", self.token, text, flags=re.IGNORECASE
+                )
+        return text
+
+
+def _ways_written(value: Any, *, words: bool = False) -> list[str]:
+    """A personal value as it may appear in text: whole and part by part (lines, or between commas,
+    as an address is written; a date both ways), and with ``words`` each word of three letters or
+    more (a name's parts)."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, dt.date):
+        return [value.isoformat(), f"{value:%d/%m/%Y}"]
+    text = str(value).strip()
+    out = [text] + [part.strip() for part in re.split(r"[\n,;]+", text)]
+    if words:
+        out += [w for w in re.split(r"[\s,]+", text) if len(w) >= 3]
+    return [w for w in out if len(w) >= 2]
+
+
+_NAME_FIELDS = ("surname", "forenames", "preferred_name")
+
+
+def _held_values(s: Session, o: Officer, token: str) -> _Held:
+    collars = {o.collar}
+    found: set[str] = set()
+    for name in (*PERSONAL_FIELDS, "surname"):
+        found.update(_ways_written(getattr(o, name), words=name in _NAME_FIELDS))
+    found.update(_ways_written(o.display_name))
+    if o.forenames:
+        found.update(_ways_written(f"{o.forenames} {o.surname}"))
+    for lf in o.legacy_fields:
+        found.update(_ways_written(lf.value))
+    for e in s.scalars(select(AuditEvent).where(AuditEvent.officer_id == o.id)):
+        if e.field == "collar":
+            collars.update(v for v in (e.old, e.new) if v)
+        elif e.field is not None and _personal_field(e.field) and e.field != "name":
+            for value in (e.old, e.new):
+                found.update(_ways_written(value, words=e.field in _NAME_FIELDS))
+    collars.update(c for c in s.scalars(select(ImportRow.collar).where(ImportRow.officer_id == o.id)) if c)
+    found -= {ANONYMISED_SURNAME, REDACTED}
+    return _Held(token, {c for c in collars if c}, sorted(found, key=len, reverse=True))
+
+
+def _anonymise_one(s: Session, o: Officer, token: str) -> None:
+    o.collar = token
     o.surname = ANONYMISED_SURNAME
     for name in PERSONAL_FIELDS:
         setattr(o, name, None)
@@ -210,59 +293,118 @@ def _anonymise_one(s: Session, o: Officer) -> None:
         )
 
 
-def _redact_json(text: str | None, keys: set[str]) -> str | None:
+def _clean_value(key: str | None, value: Any, h: _Held) -> Any:
+    """One value of a record about the officer (a JSON leaf or a field's old or new value)."""
+    if key == "collar":
+        return h.token if value not in (None, "") else value
+    if key is not None and (key in _JSON_PERSONAL or key.startswith("legacy")):
+        return REDACTED if value not in (None, "") else value
+    if isinstance(value, str):
+        return h.scrub(value, collars=False)
+    if isinstance(value, dict):
+        return {k: _clean_value(k, v, h) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean_value(None, v, h) for v in value]
+    return value
+
+
+def _clean_json_text(text: str | None, h: _Held) -> str | None:
     if not text:
         return text
     try:
         data = json.loads(text)
     except ValueError:
-        return REDACTED
-    return json.dumps(_redact_value(data, keys), ensure_ascii=False)
-
-
-def _redact_value(data: Any, keys: set[str]) -> Any:
-    if isinstance(data, dict):
-        return {
-            k: (REDACTED if k in keys and v not in (None, "") else _redact_value(v, keys))
-            for k, v in data.items()
-        }
-    if isinstance(data, list):
-        return [_redact_value(v, keys) for v in data]
-    return data
+        return h.scrub(text, collars=False)
+    if not isinstance(data, dict | list):
+        return h.scrub(text, collars=False)
+    return json.dumps(_clean_value(None, data, h), ensure_ascii=False)
 
 
 def _personal_field(field: str | None) -> bool:
     return field is not None and (field in _AUDIT_PERSONAL or field.startswith("legacy"))
 
 
-def _redact_audit(s: Session, officer_id: int) -> None:
-    """Personal values about the officer in the audit trail: field changes and record snapshots.
-
-    Figures (hours, dates, rank, status, team) stay, so the trail still explains the returns."""
-    events = s.scalars(select(AuditEvent).where(AuditEvent.officer_id == officer_id))
-    for e in events:
+def _redact_audit(s: Session, officer_id: int, h: _Held) -> None:
+    """The officer's audit trail: personal values and old collar numbers go, from field changes,
+    record snapshots and reasons alike. Figures (hours, dates, rank, status, team) stay, so the
+    trail still explains the returns."""
+    for e in s.scalars(select(AuditEvent).where(AuditEvent.officer_id == officer_id)):
         if e.action == "anonymise":
             continue
         if e.field is None:  # a whole-record snapshot (create, delete, import) as JSON
-            e.old = _redact_json(e.old, _JSON_PERSONAL)
-            e.new = _redact_json(e.new, _JSON_PERSONAL)
+            e.old = _clean_json_text(e.old, h)
+            e.new = _clean_json_text(e.new, h)
+        elif e.field == "collar":
+            e.old = (REDACTED if e.new == h.token else h.token) if e.old else e.old
+            e.new = h.token if e.new else e.new
         elif _personal_field(e.field):
             e.old = REDACTED if e.old else e.old
             if not (e.entity == "officers" and e.field == "surname" and e.new == ANONYMISED_SURNAME):
                 e.new = REDACTED if e.new else e.new
+        if e.reason:
+            e.reason = h.scrub(e.reason)
 
 
-def _redact_imports(s: Session, officer_id: int) -> None:
-    """The cells of imported rows about the officer (kept for rejects and undo) are personal."""
-    for row in s.scalars(select(ImportRow).where(ImportRow.officer_id == officer_id)):
+def _redact_imports(s: Session, officer_id: int, h: _Held) -> None:
+    """Imported rows about the officer (kept for rejects and undo), found by officer or by any collar
+    number they had (a rejected row has no officer): their cells go, their collar becomes the token."""
+    keys = {collar_key(c) for c in h.collars}
+    rows = list(s.scalars(select(ImportRow).where(ImportRow.officer_id == officer_id)))
+    rows += [
+        r
+        for r in s.scalars(
+            select(ImportRow).where(ImportRow.officer_id.is_(None), ImportRow.collar.is_not(None))
+        )
+        if collar_key(r.collar or "") in keys
+    ]
+    for row in rows:
         row.original = None
+        row.collar = h.token if row.collar else row.collar
         if row.changes:
-            row.changes = {k: ([None, None] if _personal_field(k) else v) for k, v in row.changes.items()}
+            row.changes = {
+                k: ([None, None] if _personal_field(k) else _clean_value(k, v, h))
+                for k, v in row.changes.items()
+            }
+        if row.reasons:
+            row.reasons = [
+                {
+                    k: h.scrub(v) if k == "why" and isinstance(v, str) else _clean_value(k, v, h)
+                    for k, v in r.items()
+                }
+                if isinstance(r, dict)
+                else _clean_value(None, r, h)
+                for r in row.reasons
+            ]
 
 
-def _redact_locked_returns(s: Session, collars: set[str]) -> None:
-    """Signed-off returns keep their figures; the names of anonymised officers in them go."""
-    if not collars:
+def _redact_records(s: Session, officer_id: int, h: _Held) -> None:
+    """Free text about the officer on their records written by others (an override's reason, an
+    assessor or supervisor named as the officer)."""
+    for a in s.scalars(select(Attachment).where(Attachment.officer_id == officer_id)):
+        for attr in ("override_reason", "supervisor", "overridden_by"):
+            value = getattr(a, attr)
+            if value and h.scrub(value) != value:
+                s.execute(
+                    update(Attachment)
+                    .where(Attachment.id == a.id)
+                    .values({attr: h.scrub(value)})
+                    .execution_options(synchronize_session=False)
+                )
+    for row in s.scalars(select(StageAchieved).where(StageAchieved.officer_id == officer_id)):
+        if row.assessor and h.scrub(row.assessor) != row.assessor:
+            s.execute(
+                update(StageAchieved)
+                .where(StageAchieved.id == row.id)
+                .values(assessor=h.scrub(row.assessor))
+                .execution_options(synchronize_session=False)
+            )
+
+
+def _redact_locked_returns(s: Session, tokens: dict[str, str]) -> None:
+    """Signed-off returns keep their figures; anonymised officers in them get their token for a
+    collar number and no name (Core updates: an audited ORM change would copy the old values into
+    the trail)."""
+    if not tokens:
         return
 
     def walk(data: Any) -> tuple[Any, bool]:
@@ -273,8 +415,12 @@ def _redact_locked_returns(s: Session, collars: set[str]) -> None:
                 v2, c = walk(v)
                 out[k] = v2
                 changed |= c
-            if out.get("collar") in collars and out.get("name") not in (None, ANONYMISED_SURNAME):
-                out["name"] = ANONYMISED_SURNAME
+            collar = out.get("collar")
+            token = tokens.get(collar) if isinstance(collar, str) else None
+            if token is not None:
+                out["collar"] = token
+                if "name" in out:
+                    out["name"] = ANONYMISED_SURNAME
                 changed = True
             return out, changed
         if isinstance(data, list):
@@ -284,13 +430,13 @@ def _redact_locked_returns(s: Session, collars: set[str]) -> None:
 
     for lock in s.scalars(select(MonthLock)):
         figures, changed = walk(lock.figures)
-        if changed:  # Core update: an audited ORM change would copy the old names into the trail
+        if changed:
             s.execute(update(MonthLock).where(MonthLock.id == lock.id).values(figures=figures))
-    # The audit trail's snapshot of each signed-off return holds the same names.
+    # The audit trail's snapshot of each signed-off return holds the same collars and names.
     for e in s.scalars(select(AuditEvent).where(AuditEvent.entity == "month_locks")):
         for attr in ("old", "new"):
             text = getattr(e, attr)
-            if not text or not any(c in text for c in collars):
+            if not text or not any(c in text for c in tokens):
                 continue
             try:
                 snap = json.loads(text)

@@ -117,8 +117,12 @@ def sqlite_backup(src: Path, dst: Path) -> Path:
     window that has the database open.
     """
     dst.parent.mkdir(parents=True, exist_ok=True)
-    source = connect_read_only(src)
+    source = connect_read_only(src, timeout=5)
     try:
+        # Read under a transaction first: a database another program holds locked then says so in
+        # 5 s ("database is locked") instead of the copy waiting for ever.
+        source.execute("BEGIN")
+        source.execute("SELECT count(*) FROM sqlite_master").fetchone()
         target = sqlite3.connect(str(dst))
         try:
             source.backup(target)

@@ -21,29 +21,19 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from desktop.core import settings
+from desktop.core import month_locks, settings
 from desktop.core.compliance import minimum_applies, rag_status, status_on  # noqa: F401 (re-exported)
 from desktop.core.db import Database
 from desktop.core.domain import DUTY_TYPES, month_bounds, month_label  # noqa: F401 (month_label re-exported)
-from desktop.core.errors import CipDeskError, ConflictError, NotFoundError, ValidationError
+from desktop.core.errors import ConflictError, NotFoundError, ValidationError
 from desktop.core.models import Duty, MonthLock, Officer, PathwayStage, StageAchieved, StatusChange, Unit
+from desktop.core.month_locks import LockedMonthError  # noqa: F401 (re-exported)
 
 ATTACHMENT_TYPE = "specialist attachment"
 MAX_DUTY_HOURS = 24.0
 # Field names of a duty as the dialogs and ``add_duty`` know them.
 DUTY_FIELDS = ("officer_id", "date", "start_time", "end_time", "hours", "duty_type", "unit_id", "note")
 RAG_LABELS = {"green": "Met", "amber": "Below", "red": "Zero", "grey": "n/a"}
-
-
-class LockedMonthError(CipDeskError):
-    """The duty falls in a signed-off month and no reason was given for changing it."""
-
-    def __init__(self, month: str, what: str = "add, change or remove a duty in it"):
-        self.month = month
-        super().__init__(
-            f"{month_label(month)} has been signed off and locked. Give a reason to {what}; "
-            "the reason is kept in the audit log."
-        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -278,33 +268,6 @@ class MonthGrid:
 
 
 # ---------------------------------------------------------------------------------------------
-# Locks
-# ---------------------------------------------------------------------------------------------
-
-
-def locked_months(db: Database) -> set[str]:
-    with db.read() as s:
-        return set(s.scalars(select(MonthLock.month)))
-
-
-def is_locked(db: Database, month: str) -> bool:
-    with db.read() as s:
-        return _is_locked(s, month)
-
-
-def _is_locked(s: Session, month: str) -> bool:
-    return s.scalar(select(MonthLock.id).where(MonthLock.month == month)) is not None
-
-
-def _check_lock(s: Session, days: Iterable[dt.date | None], reason: str | None) -> None:
-    if reason and reason.strip():
-        return
-    for month in sorted({month_key(d) for d in days if d is not None}):
-        if _is_locked(s, month):
-            raise LockedMonthError(month)
-
-
-# ---------------------------------------------------------------------------------------------
 # Validation
 # ---------------------------------------------------------------------------------------------
 
@@ -507,20 +470,19 @@ def add_duty(db: Database, data: dict[str, Any], *, reason: str | None = None) -
         officer = _validate(s, values, errors)
         if errors:
             raise ValidationError(errors)
-        _check_lock(s, [values["date"]], reason)
-        duty = Duty(
-            officer_id=values["officer_id"],
-            date=values["date"],
-            start_time=values.get("start_time"),
-            end_time=values.get("end_time"),
-            hours=values["hours"],
-            duty_type=values["duty_type"],
-            unit_id=values.get("unit_id"),
-            note=values.get("note"),
-            source="manual",
-        )
-        s.add(duty)
-        s.flush()
+        with month_locks.guard(s, [values["officer_id"]], reason, what="record this duty"):
+            duty = Duty(
+                officer_id=values["officer_id"],
+                date=values["date"],
+                start_time=values.get("start_time"),
+                end_time=values.get("end_time"),
+                hours=values["hours"],
+                duty_type=values["duty_type"],
+                unit_id=values.get("unit_id"),
+                note=values.get("note"),
+                source="manual",
+            )
+            s.add(duty)
         return _record(duty, officer, _unit_name(s, duty.unit_id))
 
 
@@ -543,35 +505,37 @@ def add_event_duties(
         _validate_duty(s, common, common_errors)
         if common_errors:
             raise ValidationError(common_errors)
-        _check_lock(s, [common["date"]], reason)
         s.scalars(select(Officer).where(Officer.id.in_(ids))).all()  # one query fills the identity map
         new: list[tuple[Duty, Officer]] = []
-        for oid in ids:
-            values = dict(common, officer_id=oid)
-            errors: dict[str, str] = {}
-            officer = _validate_officer(s, values, errors)
-            if errors:
-                result.refused.append(
-                    Refusal(
-                        oid, officer.collar if officer else "?", _name(officer) if officer else "?", errors
+        with month_locks.guard(s, ids, reason, what="record these duties"):
+            for oid in ids:
+                values = dict(common, officer_id=oid)
+                errors: dict[str, str] = {}
+                officer = _validate_officer(s, values, errors)
+                if errors:
+                    result.refused.append(
+                        Refusal(
+                            oid,
+                            officer.collar if officer else "?",
+                            _name(officer) if officer else "?",
+                            errors,
+                        )
                     )
+                    continue
+                assert officer is not None
+                duty = Duty(
+                    officer_id=oid,
+                    date=values["date"],
+                    start_time=values.get("start_time"),
+                    end_time=values.get("end_time"),
+                    hours=values["hours"],
+                    duty_type=values["duty_type"],
+                    unit_id=values.get("unit_id"),
+                    note=values.get("note"),
+                    source="manual",
                 )
-                continue
-            assert officer is not None
-            duty = Duty(
-                officer_id=oid,
-                date=values["date"],
-                start_time=values.get("start_time"),
-                end_time=values.get("end_time"),
-                hours=values["hours"],
-                duty_type=values["duty_type"],
-                unit_id=values.get("unit_id"),
-                note=values.get("note"),
-                source="manual",
-            )
-            s.add(duty)
-            new.append((duty, officer))
-        s.flush()
+                s.add(duty)
+                new.append((duty, officer))
         unit_name = _unit_name(s, common.get("unit_id"))
         result.saved = [_record(d, o, unit_name) for d, o in new]
     return result
@@ -616,20 +580,21 @@ def update_duty(
             officer = _validate(s, merged, errors, monthly_total=bool(duty.is_monthly_total))
             if errors:
                 raise ValidationError(errors)
-            _check_lock(s, [duty.date, merged["date"]], reason)
-            for key in (
-                "officer_id",
-                "date",
-                "start_time",
-                "end_time",
-                "hours",
-                "duty_type",
-                "unit_id",
-                "note",
+            with month_locks.guard(
+                s, [duty.officer_id, merged["officer_id"]], reason, what="change this duty"
             ):
-                if getattr(duty, key) != merged[key]:
-                    setattr(duty, key, merged[key])
-            s.flush()
+                for key in (
+                    "officer_id",
+                    "date",
+                    "start_time",
+                    "end_time",
+                    "hours",
+                    "duty_type",
+                    "unit_id",
+                    "note",
+                ):
+                    if getattr(duty, key) != merged[key]:
+                        setattr(duty, key, merged[key])
             return _record(duty, officer, _unit_name(s, duty.unit_id))
     except StaleDataError as exc:
         raise ConflictError(
@@ -643,8 +608,8 @@ def delete_duty(db: Database, duty_id: int, *, reason: str | None = None) -> Non
         duty = s.get(Duty, duty_id)
         if duty is None:
             raise NotFoundError("That duty no longer exists: someone may have deleted it.")
-        _check_lock(s, [duty.date], reason)
-        s.delete(duty)
+        with month_locks.guard(s, [duty.officer_id], reason, what="remove this duty"):
+            s.delete(duty)
 
 
 def _clean_reason(reason: str | None) -> str | None:
@@ -799,7 +764,7 @@ def month_grid(db: Database, month: str, team: str | None = None) -> MonthGrid:
                 .group_by(StageAchieved.officer_id)
             )
         }
-        locked = _is_locked(s, month)
+        locked = s.scalar(select(MonthLock.id).where(MonthLock.month == month)) is not None
         total_officers = s.scalar(select(func.count(Officer.id))) or 0
 
     hours: dict[int, list[float]] = {}

@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from desktop.core import audit
+from desktop.core import audit, month_locks, ranks
 from desktop.core.db import Database
 from desktop.core.domain import (
     DRIVING_GRADES,
@@ -233,6 +233,8 @@ class ImportResult:
     batch_id: int
     plan: ImportPlan
     backup: str | None = None
+    # Signed-off month -> what in its return the import changed (see month_locks).
+    signed_off: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -668,7 +670,7 @@ def _decide(
             ):
                 ip_stage = vals["independent_patrol"]
         if old is None:
-            vals.setdefault("rank", "SC")
+            vals.setdefault("rank", ranks.lowest(s))
             vals.setdefault("status", "active")
             out.append(
                 RowPlan(
@@ -1017,8 +1019,9 @@ def run(
             for r in the_plan.rows:
                 if r.outcome not in ("rejected", "skipped") and not r.warnings:
                     r.original = ()
+            touched = month_locks.import_touches(s, the_plan.rows, today=today, duty_type=DUTY_TYPE)
             batch_id = _write(s, the_plan, progress, today)
-        return ImportResult(batch_id, the_plan, saved)
+        return ImportResult(batch_id, the_plan, saved, touched)
     finally:
         wb.close()
 
@@ -1522,34 +1525,14 @@ def _write_rows(
 
 
 def signed_off_months(db: Database, p: ImportPlan) -> list[str]:
-    """The signed-off months ("YYYY-MM") whose figures this import would change: months whose hours
-    it sets, and every month from the earliest service date (joined, attested, independent patrol,
-    left) it sets on an officer."""
-    months: set[str] = set()
-    dates: list[dt.date] = []
-    service = ("joined", "attested", "independent_patrol", "left_date")
-    for r in p.rows:
-        if r.outcome == "created":
-            months.update(r.hours)
-            dates += [r.values[k] for k in service if r.values.get(k)]
-        elif r.outcome == "updated" and r.changes:
-            months.update(key[6:] for key in r.changes if key.startswith("hours:"))
-            for k in service:
-                if k in r.changes:
-                    dates += [d for d in r.changes[k] if isinstance(d, dt.date)]
-    if not months and not dates:
-        return []
-    from desktop.core.models import MonthLock
+    """The signed-off months ("YYYY-MM") whose figures this import would change (see month_locks)."""
+    return sorted(signed_off_changes(db, p))
 
-    since = min(dates).strftime("%Y-%m") if dates else "9999-12"
+
+def signed_off_changes(db: Database, p: ImportPlan) -> dict[str, list[str]]:
+    """Signed-off month -> what in its return this import would change (see month_locks)."""
     with db.read() as s:
-        return sorted(
-            s.scalars(
-                select(MonthLock.month).where(
-                    or_(MonthLock.month.in_(sorted(months)), MonthLock.month >= since)
-                )
-            )
-        )
+        return month_locks.import_touches(s, p.rows, duty_type=DUTY_TYPE)
 
 
 def totals_over_duties(db: Database, p: ImportPlan) -> list[tuple[str, str, float]]:
@@ -1704,11 +1687,19 @@ def _from_json(key: str, value: Any) -> Any:
     return value
 
 
-def undo_batch(db: Database, batch_id: int, *, progress: Progress | None = None, backup: bool = True) -> int:
+def undo_batch(
+    db: Database,
+    batch_id: int,
+    *,
+    progress: Progress | None = None,
+    backup: bool = True,
+    lock_reason: str | None = None,
+) -> int:
     """Undo an import: restore the values it changed and remove what it created, in one transaction.
 
     Returns the number of officers restored or removed. Raises UndoRefused with the reason when a
-    later import or edit depends on it.
+    later import or edit depends on it, and LockedMonthError (nothing undone) when undoing it would
+    change a signed-off month's figures and no ``lock_reason`` is given.
     """
     reason_text = can_undo(db, batch_id)
     if reason_text:
@@ -1728,99 +1719,86 @@ def undo_batch(db: Database, batch_id: int, *, progress: Progress | None = None,
             raise UndoRefused(why)
         conn = s.connection()
         reason = f"undo of import {batch_id} ({batch.file_name})"
+        if lock_reason and lock_reason.strip():
+            reason += f"; {lock_reason.strip()}"
         events: list[dict[str, Any]] = []
         rows = s.execute(
             select(ImportRow.officer_id, ImportRow.outcome, ImportRow.changes, ImportRow.collar).where(
                 ImportRow.batch_id == batch_id, ImportRow.outcome.in_(("created", "updated"))
             )
         ).all()
-        report(progress, 0, len(rows), "Undoing")
-        created_ids = [r.officer_id for r in rows if r.outcome == "created" and r.officer_id is not None]
-        for r in rows:
-            if r.outcome == "created" and r.officer_id is not None:
-                events.append(
-                    audit.event_row(
-                        "officers",
-                        r.officer_id,
-                        "undo",
-                        old=r.collar,
-                        officer_id=r.officer_id,
-                        reason=reason,
-                        batch_id=batch_id,
-                        at=now,
-                    )
+        with month_locks.guard(s, [r.officer_id for r in rows], lock_reason, what="undo this import"):
+            return _undo_rows(s, conn, batch, rows, reason, events, now, user, progress)
+
+
+def _undo_rows(
+    s: Session,
+    conn: Any,
+    batch: ImportBatch,
+    rows: Sequence[Any],
+    reason: str,
+    events: list[dict[str, Any]],
+    now: dt.datetime,
+    user: str,
+    progress: Progress | None,
+) -> int:
+    batch_id = batch.id
+    report(progress, 0, len(rows), "Undoing")
+    created_ids = [r.officer_id for r in rows if r.outcome == "created" and r.officer_id is not None]
+    for r in rows:
+        if r.outcome == "created" and r.officer_id is not None:
+            events.append(
+                audit.event_row(
+                    "officers",
+                    r.officer_id,
+                    "undo",
+                    old=r.collar,
+                    officer_id=r.officer_id,
+                    reason=reason,
+                    batch_id=batch_id,
+                    at=now,
                 )
-        restored = 0
-        for r in rows:
-            if r.outcome != "updated" or r.officer_id is None:
+            )
+    restored = 0
+    for r in rows:
+        if r.outcome != "updated" or r.officer_id is None:
+            continue
+        oid = r.officer_id
+        changes = r.changes or {}
+        restored += 1
+        fields = {
+            k: _from_json(k, old)
+            for k, (old, _new) in changes.items()
+            if ":" not in k and not k.startswith("_")
+        }
+        if fields:
+            conn.execute(
+                update(Officer)
+                .where(Officer.id == oid)
+                .values(**fields, version=Officer.version + 1, updated_at=now, updated_by=user)
+            )
+        for key, (old, new) in changes.items():
+            if key == "_rank_change":
+                conn.execute(delete(RankChange).where(RankChange.id == new))
                 continue
-            oid = r.officer_id
-            changes = r.changes or {}
-            restored += 1
-            fields = {
-                k: _from_json(k, old)
-                for k, (old, _new) in changes.items()
-                if ":" not in k and not k.startswith("_")
-            }
-            if fields:
-                conn.execute(
-                    update(Officer)
-                    .where(Officer.id == oid)
-                    .values(**fields, version=Officer.version + 1, updated_at=now, updated_by=user)
-                )
-            for key, (old, new) in changes.items():
-                if key == "_rank_change":
-                    conn.execute(delete(RankChange).where(RankChange.id == new))
-                    continue
-                if key == "_status_change":
-                    conn.execute(delete(StatusChange).where(StatusChange.id == new))
-                    continue
-                if key in ("_ip_stage", "_ip_stage_moved"):
-                    if key == "_ip_stage":
-                        conn.execute(delete(StageAchieved).where(StageAchieved.id == new))
-                    else:
-                        conn.execute(
-                            update(StageAchieved)
-                            .where(StageAchieved.id == new)
-                            .values(achieved_on=dt.date.fromisoformat(old))
-                        )
-                    events.append(
-                        audit.event_row(
-                            "stages_achieved",
-                            new,
-                            "undo",
-                            field="achieved_on",
-                            new=old,
-                            officer_id=oid,
-                            reason=reason,
-                            batch_id=batch_id,
-                            at=now,
-                        )
+            if key == "_status_change":
+                conn.execute(delete(StatusChange).where(StatusChange.id == new))
+                continue
+            if key in ("_ip_stage", "_ip_stage_moved"):
+                if key == "_ip_stage":
+                    conn.execute(delete(StageAchieved).where(StageAchieved.id == new))
+                else:
+                    conn.execute(
+                        update(StageAchieved)
+                        .where(StageAchieved.id == new)
+                        .values(achieved_on=dt.date.fromisoformat(old))
                     )
-                    continue
-                if key.startswith("legacy:"):
-                    cond = and_(LegacyField.officer_id == oid, LegacyField.name == key[7:])
-                    if old is None:
-                        conn.execute(delete(LegacyField).where(cond))
-                    else:
-                        conn.execute(update(LegacyField).where(cond).values(value=old))
-                elif key.startswith("hours:"):
-                    month = key[6:]
-                    day = dt.date(int(month[:4]), int(month[5:]), 1)
-                    cond = and_(Duty.officer_id == oid, Duty.date == day, Duty.is_monthly_total.is_(True))
-                    if old is None:
-                        conn.execute(delete(Duty).where(cond, Duty.import_batch_id == batch_id))
-                    else:
-                        conn.execute(update(Duty).where(cond).values(hours=old, version=Duty.version + 1))
                 events.append(
                     audit.event_row(
-                        "officers"
-                        if ":" not in key
-                        else ("legacy_fields" if key.startswith("legacy") else "duties"),
-                        oid if ":" not in key else None,
+                        "stages_achieved",
+                        new,
                         "undo",
-                        field=_cut(key, AUDIT_FIELD_LIMIT),
-                        old=new,
+                        field="achieved_on",
                         new=old,
                         officer_id=oid,
                         reason=reason,
@@ -1828,26 +1806,57 @@ def undo_batch(db: Database, batch_id: int, *, progress: Progress | None = None,
                         at=now,
                     )
                 )
-        if created_ids:
-            chunk = 500
-            for i in range(0, len(created_ids), chunk):
-                part = created_ids[i : i + chunk]
-                conn.execute(delete(Duty).where(Duty.officer_id.in_(part)))
-                conn.execute(delete(LegacyField).where(LegacyField.officer_id.in_(part)))
-                conn.execute(delete(RankChange).where(RankChange.officer_id.in_(part)))
-                conn.execute(delete(StatusChange).where(StatusChange.officer_id.in_(part)))
-                conn.execute(delete(StageAchieved).where(StageAchieved.officer_id.in_(part)))
-                conn.execute(update(ImportRow).where(ImportRow.officer_id.in_(part)).values(officer_id=None))
-                conn.execute(delete(Officer).where(Officer.id.in_(part)))
-                report(progress, i, len(rows), "Removing officers the import created")
-        # Any other monthly totals the batch created.
-        conn.execute(delete(Duty).where(Duty.import_batch_id == batch_id))
-        if events:
-            conn.execute(insert(AuditEvent), events)
-        batch.undone_at = now
-        batch.undone_by = user
-        s.flush()
-        return len(created_ids) + restored
+                continue
+            if key.startswith("legacy:"):
+                cond = and_(LegacyField.officer_id == oid, LegacyField.name == key[7:])
+                if old is None:
+                    conn.execute(delete(LegacyField).where(cond))
+                else:
+                    conn.execute(update(LegacyField).where(cond).values(value=old))
+            elif key.startswith("hours:"):
+                month = key[6:]
+                day = dt.date(int(month[:4]), int(month[5:]), 1)
+                cond = and_(Duty.officer_id == oid, Duty.date == day, Duty.is_monthly_total.is_(True))
+                if old is None:
+                    conn.execute(delete(Duty).where(cond, Duty.import_batch_id == batch_id))
+                else:
+                    conn.execute(update(Duty).where(cond).values(hours=old, version=Duty.version + 1))
+            events.append(
+                audit.event_row(
+                    "officers"
+                    if ":" not in key
+                    else ("legacy_fields" if key.startswith("legacy") else "duties"),
+                    oid if ":" not in key else None,
+                    "undo",
+                    field=_cut(key, AUDIT_FIELD_LIMIT),
+                    old=new,
+                    new=old,
+                    officer_id=oid,
+                    reason=reason,
+                    batch_id=batch_id,
+                    at=now,
+                )
+            )
+    if created_ids:
+        chunk = 500
+        for i in range(0, len(created_ids), chunk):
+            part = created_ids[i : i + chunk]
+            conn.execute(delete(Duty).where(Duty.officer_id.in_(part)))
+            conn.execute(delete(LegacyField).where(LegacyField.officer_id.in_(part)))
+            conn.execute(delete(RankChange).where(RankChange.officer_id.in_(part)))
+            conn.execute(delete(StatusChange).where(StatusChange.officer_id.in_(part)))
+            conn.execute(delete(StageAchieved).where(StageAchieved.officer_id.in_(part)))
+            conn.execute(update(ImportRow).where(ImportRow.officer_id.in_(part)).values(officer_id=None))
+            conn.execute(delete(Officer).where(Officer.id.in_(part)))
+            report(progress, i, len(rows), "Removing officers the import created")
+    # Any other monthly totals the batch created.
+    conn.execute(delete(Duty).where(Duty.import_batch_id == batch_id))
+    if events:
+        conn.execute(insert(AuditEvent), events)
+    batch.undone_at = now
+    batch.undone_by = user
+    s.flush()
+    return len(created_ids) + restored
 
 
 def remembered_mapping(db: Database, header: Sequence[Any]) -> dict[int, str] | None:

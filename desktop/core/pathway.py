@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop.core import settings
+from desktop.core import month_locks, settings
 from desktop.core.db import Database
 from desktop.core.errors import NotFoundError, ValidationError
 from desktop.core.models import Officer, Pathway, PathwayStage, StageAchieved
@@ -638,37 +638,6 @@ def _sync_roster(s: Session, stage: Stage, officer_id: int, old: dt.date | None,
         setattr(o, attr, None)
 
 
-def _check_signed_off(
-    s: Session,
-    stage: Stage,
-    dates: Iterable[dt.date | None],
-    locked_reason: str | None,
-) -> None:
-    """Attestation and independent patrol place an officer in a month's return: moving either date
-    into or out of a signed-off month needs a reason (LockedMonthError). Other stages do not count."""
-    if not (stage.is_attestation or stage.is_independent_patrol):
-        return
-    from desktop.core.roster import raise_if_signed_off
-
-    raise_if_signed_off(s, list(dates), locked_reason)
-    if locked_reason and locked_reason.strip():
-        s.info["audit_reason"] = "; ".join(
-            x for x in (s.info.get("audit_reason"), locked_reason.strip()) if x
-        )
-
-
-def _roster_date(s: Session, stage: Stage, officer_id: int) -> dt.date | None:
-    """The roster's own attested / independent patrol date that recording ``stage`` would replace."""
-    o = s.get(Officer, officer_id)
-    if o is None:
-        return None
-    if stage.is_attestation:
-        return o.attested
-    if stage.is_independent_patrol:
-        return o.independent_patrol
-    return None
-
-
 def _clean_text(value: str | None) -> str | None:
     return (value or "").strip() or None
 
@@ -702,17 +671,16 @@ def record_stage(
         why = _refusal(pw, stage, o, _met(pw, o, records), on, today)
         if why:
             raise ValidationError({"achieved_on": why})
-        _check_signed_off(s, stage, [on, _roster_date(s, stage, officer_id)], locked_reason)
-        row = StageAchieved(
-            officer_id=officer_id,
-            stage_id=stage_id,
-            achieved_on=on,
-            assessor=_clean_text(assessor),
-            note=_clean_text(note),
-        )
-        s.add(row)
-        _sync_roster(s, stage, officer_id, None, on)
-        s.flush()
+        with month_locks.guard(s, [officer_id], locked_reason):
+            row = StageAchieved(
+                officer_id=officer_id,
+                stage_id=stage_id,
+                achieved_on=on,
+                assessor=_clean_text(assessor),
+                note=_clean_text(note),
+            )
+            s.add(row)
+            _sync_roster(s, stage, officer_id, None, on)
         return row.id
 
 
@@ -759,16 +727,15 @@ def correct_entry(
         if why:
             raise ValidationError({"achieved_on": why})
         old = row.achieved_on
-        if old != on:
-            _check_signed_off(s, stage, [old, on], locked_reason)
-        if row.achieved_on != on:
-            row.achieved_on = on
-        if row.assessor != _clean_text(assessor):
-            row.assessor = _clean_text(assessor)
-        if row.note != _clean_text(note):
-            row.note = _clean_text(note)
-        if old != on:
-            _sync_roster(s, stage, o.id, old, on)
+        with month_locks.guard(s, [o.id], locked_reason):
+            if row.achieved_on != on:
+                row.achieved_on = on
+            if row.assessor != _clean_text(assessor):
+                row.assessor = _clean_text(assessor)
+            if row.note != _clean_text(note):
+                row.note = _clean_text(note)
+            if old != on:
+                _sync_roster(s, stage, o.id, old, on)
 
 
 def remove_entry(db: Database, entry_id: int, *, reason: str, locked_reason: str | None = None) -> None:
@@ -787,9 +754,10 @@ def remove_entry(db: Database, entry_id: int, *, reason: str, locked_reason: str
                     raise ValidationError(
                         {"stage": f"{later.name} depends on {stage.name}: remove {later.name} first."}
                     )
-            _check_signed_off(s, stage, [row.achieved_on], locked_reason)
-            _sync_roster(s, stage, row.officer_id, row.achieved_on, None)
-        s.delete(row)
+        with month_locks.guard(s, [row.officer_id], locked_reason):
+            if stage is not None:
+                _sync_roster(s, stage, row.officer_id, row.achieved_on, None)
+            s.delete(row)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -853,27 +821,27 @@ def record_bulk(
             for row in s.execute(select(*_OFFICER_COLS).where(Officer.id.in_(ids)))
         }
         records = _records_for(s, pw, ids)
-        for oid in ids:
-            o = officers.get(oid)
-            if o is None:
-                refused.append(BulkLine(oid, "", "(removed)", False, "This officer no longer exists."))
-                continue
-            why = _refusal(pw, stage, o, _met(pw, o, records.get(oid, {})), on, today)
-            if why:
-                refused.append(BulkLine(oid, o.collar, o.name, False, why))
-                continue
-            _check_signed_off(s, stage, [on, _roster_date(s, stage, oid)], locked_reason)
-            s.add(
-                StageAchieved(
-                    officer_id=oid,
-                    stage_id=stage.id,
-                    achieved_on=on,
-                    assessor=_clean_text(assessor),
-                    note=_clean_text(note),
+        with month_locks.guard(s, officers, locked_reason):
+            for oid in ids:
+                o = officers.get(oid)
+                if o is None:
+                    refused.append(BulkLine(oid, "", "(removed)", False, "This officer no longer exists."))
+                    continue
+                why = _refusal(pw, stage, o, _met(pw, o, records.get(oid, {})), on, today)
+                if why:
+                    refused.append(BulkLine(oid, o.collar, o.name, False, why))
+                    continue
+                s.add(
+                    StageAchieved(
+                        officer_id=oid,
+                        stage_id=stage.id,
+                        achieved_on=on,
+                        assessor=_clean_text(assessor),
+                        note=_clean_text(note),
+                    )
                 )
-            )
-            _sync_roster(s, stage, oid, None, on)
-            recorded.append(oid)
+                _sync_roster(s, stage, oid, None, on)
+                recorded.append(oid)
     return BulkResult(recorded, refused)
 
 

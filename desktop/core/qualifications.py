@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop.core import settings
+from desktop.core import month_locks, settings
 from desktop.core.db import Database
 from desktop.core.domain import add_months
 from desktop.core.errors import NotFoundError, ValidationError
@@ -305,8 +305,12 @@ def record(
     note: str | None = None,
     *,
     today: dt.date | None = None,
+    locked_reason: str | None = None,
 ) -> int:
-    """Record (or renew: a later date of a type already held) a qualification; expiry from validity."""
+    """Record (or renew: a later date of a type already held) a qualification; expiry from validity.
+
+    One dated back into a signed-off month can change its expired and expiring lists: then it needs
+    ``locked_reason`` (LockedMonthError)."""
     today = today or dt.date.today()
     with db.session() as s:
         if s.get(Officer, officer_id) is None:
@@ -329,15 +333,15 @@ def record(
             raise ValidationError(
                 {"achieved_on": f"{qtype.name} achieved on {fmt(achieved_on)} is already recorded."}
             )
-        row = OfficerQualification(
-            officer_id=officer_id,
-            type_id=type_id,
-            achieved_on=achieved_on,
-            expires_on=add_months(achieved_on, qtype.validity_months) if qtype.validity_months else None,
-            note=(note or "").strip() or None,
-        )
-        s.add(row)
-        s.flush()
+        with month_locks.guard(s, [officer_id], locked_reason, what="record this qualification"):
+            row = OfficerQualification(
+                officer_id=officer_id,
+                type_id=type_id,
+                achieved_on=achieved_on,
+                expires_on=add_months(achieved_on, qtype.validity_months) if qtype.validity_months else None,
+                note=(note or "").strip() or None,
+            )
+            s.add(row)
         return row.id
 
 
@@ -349,6 +353,7 @@ def renew(
     note: str | None = None,
     *,
     today: dt.date | None = None,
+    locked_reason: str | None = None,
 ) -> int:
     """Renew a held qualification: the new date must be after the latest one."""
     with db.read() as s:
@@ -360,11 +365,12 @@ def renew(
         name = _type_row(s, type_id).name
     if latest is not None and achieved_on <= latest:
         raise ValidationError({"achieved_on": f"A renewal must be after the last {name} ({fmt(latest)})."})
-    return record(db, officer_id, type_id, achieved_on, note, today=today)
+    return record(db, officer_id, type_id, achieved_on, note, today=today, locked_reason=locked_reason)
 
 
-def remove_record(db: Database, record_id: int, *, reason: str) -> None:
-    """Remove a record entered by mistake; the reason is kept in the audit log."""
+def remove_record(db: Database, record_id: int, *, reason: str, locked_reason: str | None = None) -> None:
+    """Remove a record entered by mistake; the reason is kept in the audit log. When that changes
+    a signed-off month's figures, ``locked_reason`` is needed too (LockedMonthError)."""
     text = (reason or "").strip()
     if not text:
         raise ValidationError(
@@ -374,7 +380,8 @@ def remove_record(db: Database, record_id: int, *, reason: str) -> None:
         row = s.get(OfficerQualification, record_id)
         if row is None:
             raise NotFoundError("That qualification record no longer exists.")
-        s.delete(row)
+        with month_locks.guard(s, [row.officer_id], locked_reason, what="remove this record"):
+            s.delete(row)
 
 
 def officer_qualifications(db: Database, officer_id: int, *, on: dt.date | None = None) -> list[QualRecord]:

@@ -654,11 +654,6 @@ def locked(db: Database, month: str) -> dict[str, Any] | None:
     return info["figures"] if info else None
 
 
-def locked_months(db: Database) -> set[str]:
-    with db.read() as s:
-        return set(s.scalars(select(MonthLock.month)))
-
-
 _SKIP = {"notes", "rank_names", "signed_off"}
 _ROW_KEYS = ("qualification", "unit")
 
@@ -700,6 +695,8 @@ def _diff(stored: Any, now: Any, parts: list[str], out: list[dict[str, Any]]) ->
                 continue
             sub = [*parts, str(key)]
             if key not in stored or key not in now:
+                if _zero(stored.get(key, now.get(key))):
+                    continue  # a rank, unit or team added or removed since, counted nowhere then or now
                 out.append(
                     {"path": ".".join(sub), "parts": sub, "stored": stored.get(key), "now": now.get(key)}
                 )
@@ -712,6 +709,10 @@ def _diff(stored: Any, now: Any, parts: list[str], out: list[dict[str, Any]]) ->
         return
     if stored != now:
         out.append({"path": ".".join(parts), "parts": parts, "stored": stored, "now": now})
+
+
+def _zero(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and abs(float(value)) < 0.005
 
 
 def differences(stored: dict[str, Any], now: dict[str, Any]) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from desktop.core import audit
+from desktop.core import audit, month_locks, ranks
 from desktop.core.db import Database
 from desktop.core.domain import (
     LEAVING_REASONS,
@@ -298,7 +298,7 @@ def check_officer(db: Database, data: dict[str, Any], *, officer_id: int | None 
             merged = {name: getattr(o, name) for name in FIELDS}
             merged.update(values)
             return validate(s, merged, officer_id=officer_id, changed=values)
-        values["rank"] = values.get("rank") or "SC"
+        values["rank"] = values.get("rank") or ranks.lowest(s)
         values["status"] = values.get("status") or "active"
         return validate(s, values)
 
@@ -334,31 +334,28 @@ def find_by_collar(db: Database, collar: str) -> int | None:
 def create_officer(db: Database, data: dict[str, Any], *, locked_reason: str | None = None) -> int:
     """Create an officer. Rank and status are taken to have held since joining."""
     values = _clean(data)
-    values.setdefault("rank", "SC")
-    values.setdefault("status", "active")
-    values["rank"] = values["rank"] or "SC"
-    values["status"] = values["status"] or "active"
+    values["status"] = values.get("status") or "active"
     with db.session() as s:
+        values["rank"] = values.get("rank") or ranks.lowest(s)
         errors = validate(s, values)
         if errors:
             raise ValidationError(errors)
-        raise_if_signed_off(s, [values.get(n) for n in SERVICE_DATES], locked_reason)
-        if locked_reason and locked_reason.strip():
-            s.info["audit_reason"] = locked_reason.strip()
-        o = Officer(**values, updated_by=audit.current_user())
-        o.rank_changes.append(RankChange(rank=o.rank, effective=o.joined))
-        if o.status == "left":
-            # Entered as a leaver: serving from joining (undated if unknown) until the leaving date,
-            # so months before they left still count them.
-            if o.joined is None or o.left_date is None or o.joined < o.left_date:
-                o.status_changes.append(StatusChange(status="active", effective=o.joined))
-            o.status_changes.append(
-                StatusChange(status="left", effective=o.left_date, reason=o.leaving_reason)
-            )
-        else:
-            o.status_changes.append(StatusChange(status=o.status, effective=o.joined))
-        s.add(o)
-        s.flush()
+        with month_locks.guard(s, [], locked_reason, what="add this officer") as watch:
+            o = Officer(**values, updated_by=audit.current_user())
+            o.rank_changes.append(RankChange(rank=o.rank, effective=o.joined))
+            if o.status == "left":
+                # Entered as a leaver: serving from joining (undated if unknown) until the leaving
+                # date, so months before they left still count them.
+                if o.joined is None or o.left_date is None or o.joined < o.left_date:
+                    o.status_changes.append(StatusChange(status="active", effective=o.joined))
+                o.status_changes.append(
+                    StatusChange(status="left", effective=o.left_date, reason=o.leaving_reason)
+                )
+            else:
+                o.status_changes.append(StatusChange(status=o.status, effective=o.joined))
+            s.add(o)
+            s.flush()
+            watch.add(o.id)
         return o.id
 
 
@@ -422,29 +419,26 @@ def update_officer(
                     )
             if errors:
                 raise ValidationError(errors)
-            _check_signed_off(s, o, merged, changes, when, locked_reason)
-            if locked_reason and locked_reason.strip():
-                s.info["audit_reason"] = "; ".join(x for x in (reason, locked_reason.strip()) if x)
-            if merged["rank"] != o.rank:
-                o.rank_changes.append(
-                    RankChange(rank=merged["rank"], effective=when, acting=acting, note=reason)
-                )
-            if merged["status"] != o.status:
-                status_when = merged["left_date"] if merged["status"] == "left" else when
-                o.status_changes.append(
-                    StatusChange(
-                        status=merged["status"],
-                        effective=status_when,
-                        reason=merged["leaving_reason"] if merged["status"] == "left" else None,
-                        note=reason,
+            with month_locks.guard(s, [officer_id], locked_reason):
+                if merged["rank"] != o.rank:
+                    o.rank_changes.append(
+                        RankChange(rank=merged["rank"], effective=when, acting=acting, note=reason)
                     )
-                )
-            for name, value in changes.items():
-                if getattr(o, name) != value:
-                    setattr(o, name, value)
-            if s.is_modified(o):
-                o.updated_by = audit.current_user()
-            s.flush()
+                if merged["status"] != o.status:
+                    status_when = merged["left_date"] if merged["status"] == "left" else when
+                    o.status_changes.append(
+                        StatusChange(
+                            status=merged["status"],
+                            effective=status_when,
+                            reason=merged["leaving_reason"] if merged["status"] == "left" else None,
+                            note=reason,
+                        )
+                    )
+                for name, value in changes.items():
+                    if getattr(o, name) != value:
+                        setattr(o, name, value)
+                if s.is_modified(o):
+                    o.updated_by = audit.current_user()
             return _record(o)
     except StaleDataError as exc:  # a concurrent writer won the race between read and write
         with db.read() as s2:
@@ -456,45 +450,6 @@ def update_officer(
 def local_time(at: dt.datetime) -> dt.datetime:
     """A stored (naive UTC) timestamp as the computer's local time, for showing to a user."""
     return at.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
-
-
-def _check_signed_off(
-    s: Session,
-    o: Officer,
-    merged: dict[str, Any],
-    changes: dict[str, Any],
-    when: dt.date,
-    locked_reason: str | None,
-) -> None:
-    """A dated change reaching back into a signed-off month needs a reason (LockedMonthError)."""
-    if locked_reason and locked_reason.strip():
-        return
-    days: list[dt.date] = []
-    if merged["rank"] != o.rank or merged["status"] != o.status:
-        days.append(merged["left_date"] if merged["status"] == "left" and merged["left_date"] else when)
-    for name in SERVICE_DATES:
-        if name in changes and changes[name] != getattr(o, name):
-            days += [d for d in (changes[name], getattr(o, name)) if d is not None]
-    raise_if_signed_off(s, days, locked_reason)
-
-
-# Dates that place an officer in the figures of a month (headcount, attested, independent patrol).
-SERVICE_DATES = ("joined", "attested", "independent_patrol", "left_date")
-
-
-def raise_if_signed_off(s: Session, dates: Sequence[dt.date | None], locked_reason: str | None) -> None:
-    """LockedMonthError when a signed-off month ends on or after the earliest of ``dates``."""
-    days = [d for d in dates if d is not None]
-    if not days or (locked_reason and locked_reason.strip()):
-        return
-    from desktop.core.hours import LockedMonthError
-    from desktop.core.models import MonthLock
-
-    first = min(days)
-    since = f"{first.year:04d}-{first.month:02d}"
-    month = s.scalar(select(MonthLock.month).where(MonthLock.month >= since).order_by(MonthLock.month))
-    if month is not None:
-        raise LockedMonthError(month, "make a change that alters its figures")
 
 
 def _conflict_text(o: Officer) -> str:

@@ -321,11 +321,14 @@ class Synonyms:
     totals: set[str] = field(default_factory=set)
 
     def with_ranks(self, ranks: list[tuple[str, str]]) -> Synonyms:
-        """A copy that also knows the force's own ranks (code and name) from the database."""
-        extra = dict(self.ranks)
+        """A copy whose ranks are the force's own (code and name, from the settings): the words of
+        the file only for ranks the force has, and the force's code and name before any of them."""
+        codes = {code for code, _name in ranks}
+        extra = {word: code for word, code in self.ranks.items() if code in codes}
         for code, name in ranks:
-            extra.setdefault(norm(code), code)
-            extra.setdefault(norm(name), code)
+            extra[norm(name)] = code
+        for code, _name in ranks:
+            extra[norm(code)] = code
         copy = Synonyms(**{k: getattr(self, k) for k in self.__dataclass_fields__})
         copy.ranks = extra
         return copy

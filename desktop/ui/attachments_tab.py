@@ -605,28 +605,44 @@ class AttachmentDialog(QDialog):
                     )
                     return
                 self.result_row = result
-            elif self.attachment is not None:
-                self.result_row = att.start(
-                    self.ctx.db,
-                    self.attachment.id,
-                    start_date=self.start_date(),
-                    supervisor=supervisor,
-                    note=note,
-                    override_reason=reason or None,
-                    version=self.attachment.version,
-                )
             else:
-                self.result_row = att.request(
-                    self.ctx.db,
-                    oid,
-                    uid,
-                    self.start_date(),
-                    self.end_date(),
-                    supervisor=supervisor,
-                    note=note,
-                    override_reason=reason or None,
-                    active=self.already_started.isChecked(),
-                )
+                pending = self.attachment
+                if pending is not None:
+                    result = save_with_lock_reason(
+                        self,
+                        lambda locked: att.start(
+                            self.ctx.db,
+                            pending.id,
+                            start_date=self.start_date(),
+                            supervisor=supervisor,
+                            note=note,
+                            override_reason=reason or None,
+                            version=pending.version,
+                            locked_reason=locked,
+                        ),
+                    )
+                else:
+                    result = save_with_lock_reason(
+                        self,
+                        lambda locked: att.request(
+                            self.ctx.db,
+                            oid,
+                            uid,
+                            self.start_date(),
+                            self.end_date(),
+                            supervisor=supervisor,
+                            note=note,
+                            override_reason=reason or None,
+                            active=self.already_started.isChecked(),
+                            locked_reason=locked,
+                        ),
+                    )
+                if result is CANCELLED:
+                    show_error(
+                        self.form_error, "Not saved: a signed-off month needs a reason for any change."
+                    )
+                    return
+                self.result_row = result
         except att.EligibilityError as exc:  # someone saved in between: show the new state
             self.recheck()
             show_error(self.form_error, str(exc).split("\n", 1)[0] + ". See the rules above.")
@@ -709,13 +725,21 @@ class EndDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            self.result_row = att.end(
-                self.ctx.db,
-                self.row.id,
-                end_date=from_qdate(self.end.date()),
-                note=self.note.text().strip() or None,
-                version=self.row.version,
+            result = save_with_lock_reason(
+                self,
+                lambda locked: att.end(
+                    self.ctx.db,
+                    self.row.id,
+                    end_date=from_qdate(self.end.date()),
+                    note=self.note.text().strip() or None,
+                    version=self.row.version,
+                    locked_reason=locked,
+                ),
             )
+            if result is CANCELLED:
+                show_error(self.form_error, "Not saved: a signed-off month needs a reason for any change.")
+                return
+            self.result_row = result
         except ValidationError as exc:
             show_error(self.end_error, exc.errors.get("end"))
             show_error(self.form_error, " ".join(v for k, v in exc.errors.items() if k != "end") or None)

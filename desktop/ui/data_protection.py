@@ -144,9 +144,11 @@ class RetentionReview(QDialog):
         if not dialogs.confirm(
             self,
             "Anonymise",
-            f"Anonymise {people}?\n\n{names}{more}\n\nTheir names, contact details, notes and other personal "
-            "details are removed for good. Hours, dates of service and ranks are kept. A backup is made "
-            "first; the change is recorded in the audit trail.",
+            f"Anonymise {people}?\n\n{names}{more}\n\nTheir collar number becomes a token such as "
+            "ANON-0001, and their names, contact details, notes and other personal details are removed "
+            "for good, from the audit trail and past imports too. Hours, dates of service and ranks are "
+            "kept, so old returns still add up. A backup is made first; the change is recorded in the "
+            "audit trail.",
         ):
             return
         ids = [r.id for r in chosen]

@@ -51,7 +51,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core import hours
+from desktop.core import hours, month_locks
 from desktop.core.db import Database
 from desktop.core.domain import DUTY_TYPES, normalise_collar
 from desktop.core.errors import CipDeskError, ConflictError, NotFoundError, ValidationError, plain_message
@@ -1171,7 +1171,7 @@ class DayDutiesDialog(QDialog):
             f"{hours.format_hours(total) or 'no'} hours"
             + (
                 "  <span style='color:#8a6d00'>(signed-off month)</span>"
-                if hours.is_locked(self.ctx.db, hours.month_key(self.day))
+                if month_locks.is_signed_off(self.ctx.db, hours.month_key(self.day))
                 else ""
             )
         )

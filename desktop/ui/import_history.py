@@ -134,6 +134,9 @@ class ImportHistoryDialog(QDialog):
         )
         if not dialogs.confirm(self, "Undo import", text):
             return
+        self._run_undo(batch, None)
+
+    def _run_undo(self, batch: importer.BatchInfo, lock_reason: str | None) -> None:
         db = self.ctx.db
 
         def done(_count: Any) -> None:
@@ -142,14 +145,30 @@ class ImportHistoryDialog(QDialog):
 
         def failed(exc: BaseException) -> None:
             from desktop.core.errors import plain_message
+            from desktop.core.month_locks import LockedMonthError
 
+            if isinstance(exc, LockedMonthError) and lock_reason is None:
+                why = dialogs.ask_text(
+                    self,
+                    "Signed-off months",
+                    f"Undoing import {batch.id}: {exc.describe()} Their returns were printed with the "
+                    "figures as they were.\n\nIf the import must be undone, say why (kept in the audit log):",
+                )
+                if why and why.strip():
+                    self._run_undo(batch, why.strip())
+                    return
+                self.reason.setStyleSheet("color: #b00020;")
+                self.reason.setText(f"Import {batch.id} was not undone: a signed-off month needs a reason.")
+                return
             self.reason.setStyleSheet("color: #b00020;")
             self.reason.setText(plain_message(exc) or f"Undo failed unexpectedly: {exc}")
 
         run_task(
             self,
             "Undoing the import",
-            lambda progress: importer.undo_batch(db, batch.id, progress=progress),
+            lambda progress: importer.undo_batch(
+                db, batch.id, progress=progress, backup=lock_reason is None, lock_reason=lock_reason
+            ),
             on_done=done,
             on_error=failed,
         )

@@ -10,6 +10,7 @@ Reading and checking run off the UI thread (run_task) with progress and Cancel.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core import importer, settings
+from desktop.core import importer, month_locks, settings
 from desktop.core.domain import DRIVING_GRADES, LEAVING_REASONS, NOT_RECORDED, STATUS_LABELS, STATUSES
 from desktop.core.import_text import row_details, warning_details
 from desktop.excel.headers import (
@@ -690,13 +691,14 @@ class ImportWizard(QDialog):
             )
         else:
             self.previous_label.setText("")
-        self.locked_months = importer.signed_off_months(self.ctx.db, plan)
+        self.locked_changes = importer.signed_off_changes(self.ctx.db, plan)
+        self.locked_months = sorted(self.locked_changes)
         if self.locked_months:
-            names = ", ".join(month_label(m) for m in self.locked_months)
             self.previous_label.setText(
                 (self.previous_label.text() + "<br>" if self.previous_label.text() else "")
-                + f"<b style='color:#b00020'>This import changes hours in signed-off "
-                f"month{'s' if len(self.locked_months) > 1 else ''}: {names}.</b> Their returns were "
+                + "<b style='color:#b00020'>This import changes the figures of signed-off "
+                f"month{'s' if len(self.locked_months) > 1 else ''}: "
+                f"{html.escape(month_locks.describe(self.locked_changes))}</b> Their returns were "
                 "printed as they were; you will be asked why before importing."
             )
         overlap = importer.totals_over_duties(self.ctx.db, plan)
@@ -739,11 +741,11 @@ class ImportWizard(QDialog):
         header = list(plan.header)
         lock_reason = None
         if getattr(self, "locked_months", None):
-            names = ", ".join(month_label(m) for m in self.locked_months)
             lock_reason = dialogs.ask_text(
                 self,
                 "Signed-off months",
-                f"This import changes hours in {names}, signed off and locked: their returns were printed "
+                f"This import changes the figures of signed-off months. "
+                f"{month_locks.describe(self.locked_changes)} Their returns were printed "
                 "with the figures as they were.\n\nIf the import must go ahead, say why (kept in the "
                 "audit log):",
             )

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core import hours, roster
+from desktop.core import hours, month_locks, roster
 from desktop.core.domain import month_bounds
 from desktop.core.errors import NotFoundError
 from desktop.ui.context import AppContext
@@ -117,7 +117,7 @@ class OfficerDutiesPage(QWidget):
         months: dict[str, list[hours.DutyRecord]] = {}
         for rec in self.records:
             months.setdefault(hours.month_key(rec.date), []).append(rec)
-        locked = hours.locked_months(self.ctx.db)
+        locked = month_locks.signed_off(self.ctx.db)
         for i, month in enumerate(sorted(months, reverse=True)):
             recs = months[month]
             total = sum(r.hours for r in recs)

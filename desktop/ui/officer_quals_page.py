@@ -28,7 +28,7 @@ from desktop.ui import dialogs
 from desktop.ui.context import AppContext
 from desktop.ui.officer_pathway_page import EnterRuns
 from desktop.ui.table_model import ListTableModel, row_table
-from desktop.ui.widgets import ERROR_STYLE, OK_STYLE, error_text
+from desktop.ui.widgets import CANCELLED, ERROR_STYLE, OK_STYLE, error_text, save_with_lock_reason
 
 STATUS_BG = {"expired": QColor("#f8d7da"), "expiring": QColor("#fff3cd"), "valid": QColor("#d4edda")}
 STATUS_FG = {"expired": QColor("#8a1c24"), "expiring": QColor("#7a5a00"), "valid": QColor("#1e5e2f")}
@@ -261,11 +261,19 @@ class OfficerQualificationsPage(QWidget):
             return False
         on = self.date.date().toPython()
         held = any(r.type_id == type_id for r in self.records)
+        save = quals.renew if held else quals.record
+        note = self.note.text()
         try:
-            if held:
-                quals.renew(self.ctx.db, self.officer_id, int(type_id), on, self.note.text())
-            else:
-                quals.record(self.ctx.db, self.officer_id, int(type_id), on, self.note.text())
+            done = save_with_lock_reason(
+                self,
+                lambda locked: save(
+                    self.ctx.db, self.officer_id, int(type_id), on, note, locked_reason=locked
+                ),
+            )
+            if done is CANCELLED:
+                self.error.setText("Not saved: a signed-off month needs a reason for any change.")
+                self.error.show()
+                return False
         except CipDeskError as exc:
             text = error_text(exc)
             self.error.setText(text)
@@ -290,7 +298,14 @@ class OfficerQualificationsPage(QWidget):
         if reason is None:
             return False
         try:
-            quals.remove_record(self.ctx.db, rec.id, reason=reason)
+            done = save_with_lock_reason(
+                self,
+                lambda locked: quals.remove_record(self.ctx.db, rec.id, reason=reason, locked_reason=locked),
+            )
+            if done is CANCELLED:
+                self.error.setText("Not removed: a signed-off month needs a reason for any change.")
+                self.error.show()
+                return False
         except CipDeskError as exc:
             text = error_text(exc)
             self.error.setText(text)

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core import returns, roster, settings
+from desktop.core import month_locks, returns, roster, settings
 from desktop.core.domain import STATUS_LABELS, month_bounds
 from desktop.reports import charts
 from desktop.ui import dialogs
@@ -399,7 +399,7 @@ class ReturnsTab(QWidget):
         current = self.month or roster.last_month()
         self.month_combo.blockSignals(True)
         self.month_combo.clear()
-        locked = returns.locked_months(self.ctx.db) if months else set()
+        locked = month_locks.signed_off(self.ctx.db) if months else set()
         for m in months:
             self.month_combo.addItem(returns.month_label(m) + ("  (signed off)" if m in locked else ""), m)
         index = self.month_combo.findData(current)

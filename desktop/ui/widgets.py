@@ -85,13 +85,14 @@ def save_with_lock_reason(
     try:
         return fn(None)
     except hours.LockedMonthError as exc:
-        month = exc.month
-        remembered = (reasons or {}).get(month)
+        key = ", ".join(exc.months)
+        remembered = (reasons or {}).get(key)
         if remembered is None:
+            plural = len(exc.months) > 1
             text = dialogs.ask_text(
                 parent,
-                "Signed-off month",
-                f"{hours.month_label(month)} has been signed off and locked: its return was printed "
+                "Signed-off months" if plural else "Signed-off month",
+                f"{exc.describe()} {'Their returns were' if plural else 'Its return was'} printed "
                 "with the figures as they were.\n\nIf this change must be made, say why "
                 "(kept in the audit log):",
             )
@@ -99,7 +100,7 @@ def save_with_lock_reason(
                 return CANCELLED
             remembered = text.strip()
             if reasons is not None:
-                reasons[month] = remembered
+                reasons[key] = remembered
     return fn(remembered)
 
 
