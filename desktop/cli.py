@@ -146,11 +146,17 @@ def _failed(prog: str, exc: BaseException, url: str | None) -> int:
 
     log = logging.getLogger("desktop.cli")
     message = plain_message(exc, url=url) if isinstance(exc, Exception) else None
+    # The log keeps the kind of failure and where it happened, never the text of a CiP Desk refusal
+    # or of an unforeseen error: those can quote a cell or a record (a name, a phone number). The
+    # sentences made for system failures (server down, disk full) are the program's own words.
     if message is not None:
-        log.warning("%s: %s", prog, message, exc_info=exc)
+        from desktop.core.errors import CipDeskError
+
+        said = type(exc).__name__ if isinstance(exc, CipDeskError) else message
+        log.warning("%s refused: %s", prog, said)
         _say(f"{prog}: {message}")
         return FAILED
-    log.error("%s stopped on an unexpected error", prog, exc_info=exc)
+    log.error("%s stopped on an unexpected error:\n%s", prog, logs.redacted_traceback(exc))
     where = logs.log_file()
     details = f"the details are in the log file {where}" if where else "no log file could be written"
     _say(f"{prog}: stopped on an unexpected error and changed nothing; {details}.")

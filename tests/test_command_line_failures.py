@@ -180,7 +180,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _plain(ran: Ran, status: int, words: str | None = None) -> None:
+def _plain(ran: Ran, status: int, words: str | tuple[str, ...] | None = None) -> None:
     where = f"exit {ran.status}, stderr {ran.err!r}, stdout {ran.out[:200]!r}"
     assert ran.status == status, where
     lines = [line for line in ran.err.splitlines() if line.strip()]
@@ -191,7 +191,8 @@ def _plain(ran: Ran, status: int, words: str | None = None) -> None:
     for secret in (PASSWORD, WRONG):
         assert secret not in ran.everything(), f"password shown: {where}"
     if words is not None:
-        assert words.lower() in lines[0].lower(), where
+        choices = (words,) if isinstance(words, str) else words
+        assert any(w.lower() in lines[0].lower() for w in choices), where
 
 
 def _conditions(place) -> list[tuple[str, str, list[str], str, int, str | None]]:
@@ -268,7 +269,9 @@ def test_a_locked_database_is_named_plainly_by_every_command(place):
         holder.close()
     for command, ran in zip(COMMANDS, results, strict=True):
         assert ran.status == 2, (command, ran)
-        _plain(ran, 2, "busy" if command != "backup" else None)
+        # The commands run at once, so a writer may also meet another command's single-writer lock.
+        words = None if command == "backup" else ("busy", "in use by another CiP Desk command")
+        _plain(ran, 2, words)
     assert _officers(path) == 3
 
 
@@ -282,7 +285,10 @@ def test_an_unforeseen_failure_exits_2_never_1_and_keeps_its_details_for_the_log
     )
     _plain(ran, 2, "changed nothing")
     assert "the details are in the log file" in ran.err
-    assert "ZeroDivisionError" in ran.log and "division by zero deep inside" in ran.log
+    assert "ZeroDivisionError" in ran.log and "Traceback" in ran.log
+    assert (
+        "ZeroDivisionError: division by zero deep inside" not in ran.log
+    )  # messages may quote personal data
     assert "ZeroDivisionError" not in ran.err
     assert time.perf_counter() - start < 60
 

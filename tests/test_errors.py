@@ -135,7 +135,8 @@ def test_an_unexpected_error_is_logged_and_shown_with_details(shown, caplog):
     with caplog.at_level(logging.ERROR, logger="cipdesk"):
         _excepthook(type(exc), exc, exc.__traceback__)
     (record,) = [r for r in caplog.records if r.name == "cipdesk"]
-    assert "ZeroDivisionError: hours per duty" in record.getMessage()
+    assert "ZeroDivisionError" in record.getMessage()
+    assert "hours per duty" not in record.getMessage()  # a message may quote personal data
     assert "Traceback" in record.getMessage() and "_raise" in record.getMessage()
     (call,) = shown
     assert "Your saved data is safe" in call["text"]

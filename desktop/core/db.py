@@ -363,7 +363,7 @@ def _refuse_non_sqlite(path: Path) -> None:
                 f"{path} is not a CiP Desk database (it is not a SQLite file). "
                 "Choose another file, or restore from a backup."
             ) from exc
-        raise DatabaseOpenError(f"{path} cannot be opened ({exc}).") from exc
+        raise  # busy, locked, unreadable: errors.plain_message says it in words
 
 
 def _backup_before_migration(path: Path, backup_dir: Path | None) -> Path:
