@@ -61,7 +61,14 @@ from desktop.excel.headers import (
     header_signature,
     map_columns,
 )
-from desktop.excel.reader import FileRefused, Workbook, open_workbook, sha256_of, sheet_is_empty
+from desktop.excel.reader import (
+    FileRefused,
+    SheetRefused,
+    Workbook,
+    open_workbook,
+    sha256_of,
+    sheet_is_empty,
+)
 from desktop.excel.values import (
     BadValue,
     Synonyms,
@@ -226,8 +233,10 @@ def _synonyms(s: Session) -> Synonyms:
     return load_synonyms().with_ranks(ranks)
 
 
-def choose_sheet(wb: Workbook, syn: Synonyms, sheet: str | None) -> str:
-    """The named sheet, else the first sheet whose header is recognised."""
+def choose_sheet(wb: Workbook, syn: Synonyms, sheet: str | None, progress: Progress | None = None) -> str:
+    """The named sheet, else the first sheet whose header is recognised. A sheet that cannot be
+    read (damaged) is passed over; the file is refused with its reason only when no other sheet
+    holds a roster."""
     if sheet is not None:
         if sheet in wb.sheet_names:
             return sheet
@@ -238,8 +247,13 @@ def choose_sheet(wb: Workbook, syn: Synonyms, sheet: str | None) -> str:
             f"{wb.name} has no sheet called {sheet!r}. Its sheets are: {', '.join(wb.sheet_names)}."
         )
     any_data = False
+    unreadable: list[SheetRefused] = []
     for name in wb.sheet_names:
-        rows = wb.rows(name)
+        try:
+            rows = wb.rows(name, progress)
+        except SheetRefused as exc:
+            unreadable.append(exc)
+            continue
         if sheet_is_empty(rows):
             wb.forget(name)
             continue
@@ -247,6 +261,8 @@ def choose_sheet(wb: Workbook, syn: Synonyms, sheet: str | None) -> str:
         if find_header_row(rows, syn) is not None:
             return name
         wb.forget(name)
+    if unreadable:
+        raise unreadable[0]
     if not any_data:
         raise FileRefused(f"{wb.name} has no data: every sheet is empty.")
     sheets = ", ".join(repr(n) for n in wb.sheet_names)
@@ -337,8 +353,8 @@ def _decide(
     today = today or dt.date.today()
     syn = _synonyms(s)
     report(progress, 0, 0, f"Reading {wb.name}")
-    sheet = choose_sheet(wb, syn, sheet)
-    rows = wb.rows(sheet)
+    sheet = choose_sheet(wb, syn, sheet, progress)
+    rows = wb.rows(sheet, progress)
     if sheet_is_empty(rows):
         raise FileRefused(f"The sheet {sheet!r} of {wb.name} is empty: there is nothing to import.")
     if header_row is not None:
@@ -765,7 +781,7 @@ def run(
             raise FileRefused(f"{wb.name} has changed since it was checked. Check it again before importing.")
         # Refuse unreadable files before the backup and the transaction.
         with db.read() as s:
-            choose_sheet(wb, _synonyms(s), sheet)
+            choose_sheet(wb, _synonyms(s), sheet, progress)
         saved = None
         if backup:
             from desktop.core.backup import backup_before

@@ -43,7 +43,7 @@ from desktop.excel.headers import (
     header_block,
     target_label,
 )
-from desktop.excel.reader import Workbook, open_workbook
+from desktop.excel.reader import SheetRefused, Workbook, open_workbook
 from desktop.excel.values import cell_text, load_synonyms, month_label
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
@@ -453,13 +453,23 @@ class ImportWizard(QDialog):
         def work(progress: Any) -> tuple[str, list[list[Any]], int | None]:
             progress(0, 0, "Reading the sheet")
             names = [sheet] if sheet else wb.sheet_names
+            unreadable: list[SheetRefused] = []
             for name in names:
-                rows = wb.rows(name)
+                try:
+                    rows = wb.rows(name, progress)
+                except SheetRefused as exc:  # a damaged sheet the roster may not need
+                    if sheet:
+                        raise
+                    unreadable.append(exc)
+                    continue
                 found = find_header_row(rows, syn)
                 if found is not None or sheet:
                     return name, [list(r) for r in rows[:20]], found
-            first = wb.sheet_names[0]
-            return first, [list(r) for r in wb.rows(first)[:20]], None
+            readable = [n for n in wb.sheet_names if n not in {e.sheet for e in unreadable}]
+            if not readable:
+                raise unreadable[0]
+            first = readable[0]
+            return first, [list(r) for r in wb.rows(first, progress)[:20]], None
 
         def done(result: tuple[str, list[list[Any]], int | None]) -> None:
             name, rows, found = result
@@ -502,7 +512,7 @@ class ImportWizard(QDialog):
         def work(progress: Any) -> importer.ImportPlan:
             nonlocal mapping
             if mapping is None:
-                rows = wb.rows(sheet)
+                rows = wb.rows(sheet, progress)
                 if header_row <= len(rows):
                     header, _last = header_block(rows, load_synonyms(), header_row - 1)
                     mapping = importer.remembered_mapping(db, header)
