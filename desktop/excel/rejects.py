@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from desktop.core.private_files import private_output
 from desktop.excel.safe import write_cell
 
 # Kept out of a re-import by "ignore_columns" in resources/import_synonyms.json.
@@ -47,5 +48,6 @@ def write_rejects(path: str | Path, plan: Any) -> int:
                 cell.number_format = "dd/mm/yyyy"
     ws.column_dimensions["A"].width = 60
     ws.freeze_panes = "B2"
-    wb.save(str(path))
+    with private_output(path) as tmp:
+        wb.save(str(tmp))
     return len(rows)
