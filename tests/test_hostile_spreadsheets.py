@@ -230,3 +230,15 @@ def test_an_unforeseen_reader_failure_exits_2_with_nothing_changed(tmp_path, dbf
     err = capsys.readouterr().err
     assert "odd.xlsx is damaged or incomplete" in err and "Traceback" not in err
     assert db_fingerprint(dbfile) == before
+
+
+def test_a_long_cell_in_a_sheet_too_big_to_scan_is_refused_naming_the_cell(tmp_path):
+    path = hostile.long_header_xlsx(tmp_path / "header.xlsx", size=40_000)
+    wb = open_workbook(path, limits=Limits(scan_sheets_below=0))
+    try:
+        with pytest.raises(
+            SheetRefused, match="cell A1 of the sheet 'Roster' holds more than 32,767 characters"
+        ):
+            wb.rows("Roster")
+    finally:
+        wb.close()

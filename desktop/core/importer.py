@@ -261,8 +261,16 @@ def choose_sheet(wb: Workbook, syn: Synonyms, sheet: str | None, progress: Progr
         if find_header_row(rows, syn) is not None:
             return name
         wb.forget(name)
-    if unreadable:
+    if unreadable and not any_data:
         raise unreadable[0]
+    if unreadable:
+        names = " and ".join(repr(e.sheet) for e in unreadable[:3])
+        raise FileRefused(
+            f"No header row found in {wb.name}: {'the sheets' if len(unreadable) > 1 else 'the sheet'} "
+            f"{names} cannot be read (damaged), and no other sheet has column names such as Collar "
+            "number and Surname in its first 20 rows. Open the file in Excel and save it again, or ask "
+            "for a fresh copy."
+        )
     if not any_data:
         raise FileRefused(f"{wb.name} has no data: every sheet is empty.")
     sheets = ", ".join(repr(n) for n in wb.sheet_names)

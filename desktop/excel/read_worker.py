@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import pickle
 import re
@@ -496,6 +497,7 @@ class _Child:
             for row in calamine_sheet.iter_rows():
                 chunk.append(pad + row if pad else row)
                 if len(chunk) >= per_chunk:
+                    self._check_text(sheet, chunk, sent)
                     self.send_rows(chunk)
                     sent += len(chunk)
                     chunk = []
@@ -508,9 +510,25 @@ class _Child:
                 raise
             raise Refusal("sheet", damaged_sheet(self.name, sheet), f"panic: {exc}") from exc
         if chunk:
+            self._check_text(sheet, chunk, sent)
             self.send_rows(chunk)
             sent += len(chunk)
         self.send("end", sent, cols_total)
+
+    def _check_text(self, sheet: str, chunk: list[list[Any]], first_row: int) -> None:
+        """No cell of ``chunk`` (rows from ``first_row``, 0-based) longer than a cell can hold."""
+        cells = itertools.chain.from_iterable(chunk)
+        if max(map(len, filter(str.__instancecheck__, cells)), default=0) <= MAX_CELL_CHARS:
+            return
+        for r, row in enumerate(chunk):
+            for c, value in enumerate(row):
+                if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                    ref = f"{column_letter(c)}{first_row + r + 1}"
+                    raise Refusal(
+                        "sheet",
+                        long_cell(self.name, f"cell {ref} of the sheet {sheet!r}"),
+                        f"{len(value)} characters",
+                    )
 
     def _csv(self) -> None:
         from desktop.excel.reader import decode_text, detect_delimiter
