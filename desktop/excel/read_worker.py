@@ -8,9 +8,12 @@ the reader starts per workbook, and which nothing of the window or the command d
 - bounds are checked before anything is read: the file's size; for a zip workbook (.xlsx, .xlsm,
   .ods) the size of every part once unpacked, the longest text of one cell in its shared strings,
   and, for a small sheet (or everywhere when no memory limit can be set), how far out its cells go
-  and its longest text; for a CSV file the longest field;
+  and its longest text; for a CSV file the longest field; then, as it is read, every sheet's rows
+  times columns against :attr:`Limits.max_cells` and every cell's text against the 32,767 characters
+  a spreadsheet cell can hold;
 - on Linux the child's address space is limited (``resource.setrlimit``) to what it had at start
-  plus :data:`MEMORY_BUDGET`, so a file that needs more makes this process fail, never the caller;
+  plus a budget that grows with the size of the sheets (:class:`Limits`), so a file that needs more
+  makes this process fail, never the caller;
 - the parent waits with a timeout and turns any failure (a refusal sent from here, a panic, an
   abort, a kill) into one plain sentence.
 
@@ -19,7 +22,7 @@ Rows go to the parent in chunks while the sheet is read, so a sheet is never hel
 Protocol over one duplex ``multiprocessing`` connection; every message is ``send_bytes`` of one tag
 byte and a pickle: ``M`` a control message (a tuple, whose last element is the child's peak memory
 in KB), ``R`` a chunk of rows.
-  child -> ("names", [sheet names])               once the workbook is open
+  child -> ("names", [sheet names], memory budget) once the workbook is open
   parent -> ("sheet", name)                        read one sheet
   child -> R chunks ..., then ("end", rows, width)
   any request -> ("refused", scope, sentence, detail) instead ("file" or "sheet" scope; the detail
@@ -51,7 +54,14 @@ MAX_CELL_CHARS = 32_767
 class Limits:
     """What one workbook may need. The reader passes these to the child (tests pass smaller ones)."""
 
-    memory_budget: int = 256 * MB  # beyond the child's own size at start (Linux)
+    # The reading process may grow (Linux) by memory_base, plus memory_per_byte for each byte of the
+    # largest sheet and the shared strings unpacked (of a CSV file: of the file; of an .xls file:
+    # memory_per_xls_byte for each byte of the file), up to memory_cap: an honest sheet of 100,000
+    # rows reads in about 250 MB, while a small file that asks for more is stopped at about 200 MB.
+    memory_base: int = 192 * MB
+    memory_per_byte: int = 4
+    memory_per_xls_byte: int = 16
+    memory_cap: int = 1024 * MB
     max_file_bytes: int = 200 * MB  # a roster of 100,000 officers is about 15 MB
     max_csv_bytes: int = 64 * MB
     max_cells: int = 5_000_000  # rows x columns of one sheet as read
@@ -61,7 +71,7 @@ class Limits:
     max_meta_bytes: int = 32 * MB  # workbook.xml, styles.xml, relationships, content types
     max_cell_bytes: int = 256 * 1024  # the raw XML of one cell's text (32,767 characters and markup)
     scan_sheets_below: int = 8 * MB  # sheets this small (unpacked) are scanned before reading
-    rows_per_chunk_cells: int = 100_000  # about this many cells per message to the parent
+    rows_per_chunk_cells: int = 25_000  # about this many cells per message to the parent
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -222,6 +232,23 @@ class ZipBounds:
                     yield chunk
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
             raise Refusal("file", damaged(self.name), f"{info.filename}: {exc}") from exc
+
+    def largest_sheet_bytes(self) -> int:
+        """The unpacked size of the largest sheet plus the shared strings, as far as the packed sizes
+        allow (deflate packs at most about 1,032 to 1, so a part cannot honestly claim more)."""
+
+        def honest(info: zipfile.ZipInfo) -> int:
+            if info.compress_type == zipfile.ZIP_STORED:
+                return info.compress_size
+            return min(info.file_size, info.compress_size * 1032)
+
+        sheets = [
+            honest(i)
+            for low, i in self.by_lower.items()
+            if low.startswith("xl/worksheets/") or low == "content.xml"
+        ]
+        strings = sum(honest(i) for low, i in self.by_lower.items() if low.endswith("sharedstrings.xml"))
+        return max(sheets, default=0) + strings
 
     def check_shared_strings(self) -> None:
         """No single shared string longer than a cell can hold (a 400 MB string reads for minutes)."""
@@ -392,6 +419,7 @@ class _Child:
         self.file: Any = None
         self.bounds: ZipBounds | None = None
         self.csv_sheet = ""
+        self.budget = limits.memory_base
 
     def send(self, *message: Any) -> None:
         """A control message; its last element is this process's peak memory so far (KB)."""
@@ -412,15 +440,19 @@ class _Child:
                 f"{size} bytes",
             )
         if self.kind == "csv":
-            self.limited = _limit_memory(self.limits.memory_budget)
+            self.budget = self._budget(self.limits.memory_per_byte * size)
+            self.limited = _limit_memory(self.budget)
             self.csv_sheet = self.path.stem or "Sheet1"
             return [self.csv_sheet]
         if self.kind in ("xlsx", "ods"):
             self.bounds = ZipBounds(self.path, self.name, self.limits)
             self.bounds.check_shared_strings()
+            self.budget = self._budget(self.limits.memory_per_byte * self.bounds.largest_sheet_bytes())
+        else:
+            self.budget = self._budget(self.limits.memory_per_xls_byte * size)
         import python_calamine as pc
 
-        self.limited = _limit_memory(self.limits.memory_budget)
+        self.limited = _limit_memory(self.budget)
         try:
             self.file = self.path.open("rb")
             self.book = pc.CalamineWorkbook.from_filelike(self.file)
@@ -434,6 +466,9 @@ class _Child:
         if not names:
             raise Refusal("file", f"{self.name} has no sheets: there is nothing to import.")
         return names
+
+    def _budget(self, for_the_data: int) -> int:
+        return min(self.limits.memory_cap, self.limits.memory_base + for_the_data)
 
     def _damaged_text(self) -> str:
         if self.kind == "xls":
@@ -455,7 +490,7 @@ class _Child:
                 f"{type(exc).__name__}: {exc}",
             )
         if isinstance(exc, MemoryError):
-            return Refusal("file", _memory_text(self.name, None, self.limits), "MemoryError at open")
+            return Refusal("file", memory_text(self.name, None, self.budget), "MemoryError at open")
         return Refusal("file", self._damaged_text(), f"{type(exc).__name__}: {exc}")
 
     # -- one sheet -----------------------------------------------------------------------------
@@ -470,7 +505,7 @@ class _Child:
             start = calamine_sheet.start
             height, width = calamine_sheet.height, calamine_sheet.width
         except MemoryError as exc:
-            raise Refusal("sheet", _memory_text(self.name, sheet, self.limits), "MemoryError") from exc
+            raise Refusal("sheet", memory_text(self.name, sheet, self.budget), "MemoryError") from exc
         except Exception as exc:
             raise Refusal("sheet", damaged_sheet(self.name, sheet), f"{type(exc).__name__}: {exc}") from exc
         except BaseException as exc:  # a Rust panic
@@ -502,7 +537,7 @@ class _Child:
                     sent += len(chunk)
                     chunk = []
         except MemoryError as exc:
-            raise Refusal("sheet", _memory_text(self.name, sheet, self.limits), "MemoryError") from exc
+            raise Refusal("sheet", memory_text(self.name, sheet, self.budget), "MemoryError") from exc
         except Exception as exc:
             raise Refusal("sheet", damaged_sheet(self.name, sheet), f"{type(exc).__name__}: {exc}") from exc
         except BaseException as exc:
@@ -580,12 +615,12 @@ class _Child:
         self.send("end", count, width)
 
 
-def _memory_text(name: str, sheet: str | None, limits: Limits) -> str:
+def memory_text(name: str, sheet: str | None, budget: int) -> str:
     what = f"the sheet {sheet!r}" if sheet else "it"
     return (
-        f"{name} cannot be read: reading {what} needs more memory than CiP Desk allows for one "
-        f"workbook ({size_text(limits.memory_budget)}), so the file is damaged or far bigger than a "
-        "roster. Open it in Excel and save it again, or ask for a fresh copy."
+        f"{name} cannot be read: reading {what} needs more memory than CiP Desk allows for a file of "
+        f"its size ({size_text(budget)}), so the file is damaged or far bigger than a roster. Open it "
+        "in Excel and save it again, or ask for a fresh copy."
     )
 
 
@@ -597,12 +632,13 @@ def serve(
     child = _Child(conn, path, name, kind, Limits(**limits))
     try:
         try:
-            child.send("names", child.open())
+            names = child.open()
+            child.send("names", names, child.budget)
         except Refusal as r:
             child.send("refused", r.scope, r.sentence, r.detail)
             return
         except MemoryError:
-            child.send("refused", "file", _memory_text(name, None, child.limits), "MemoryError")
+            child.send("refused", "file", memory_text(name, None, child.budget), "MemoryError")
             return
         except Exception as exc:  # noqa: BLE001 - anything unforeseen is a refusal, not a crash
             child.send("refused", "file", damaged(name), f"{type(exc).__name__}: {exc}")
@@ -619,7 +655,7 @@ def serve(
             except Refusal as r:
                 child.send("refused", r.scope, r.sentence, r.detail)
             except MemoryError:
-                child.send("refused", "sheet", _memory_text(name, message[1], child.limits), "MemoryError")
+                child.send("refused", "sheet", memory_text(name, message[1], child.budget), "MemoryError")
             except Exception as exc:  # noqa: BLE001
                 child.send(
                     "refused", "sheet", damaged_sheet(name, message[1]), f"{type(exc).__name__}: {exc}"

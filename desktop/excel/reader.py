@@ -26,11 +26,12 @@ import logging
 import os
 import pickle
 import re
+import sys
 import tempfile
 import threading
 import time
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +81,27 @@ def _log_detail(name: str, what: str, detail: str) -> None:
     log.info("%s refused (%s): %s", name, what, text)
 
 
+@contextlib.contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """The reading process needs nothing of this process's ``__main__``; a spawned process would
+    import it again first (a script's top-level code run a second time, slowly, or not at all when
+    it has no ``if __name__ == "__main__"`` guard), so it is hidden while the process starts."""
+    main = sys.modules.get("__main__")
+    saved: dict[str, Any] = {}
+    if main is not None:
+        for key in ("__file__", "__spec__"):
+            if key in main.__dict__:
+                saved[key] = main.__dict__[key]
+        main.__dict__.pop("__file__", None)
+        if "__spec__" in saved:
+            main.__dict__["__spec__"] = None
+    try:
+        yield
+    finally:
+        if main is not None:
+            main.__dict__.update(saved)
+
+
 class _Died(Exception):
     pass
 
@@ -108,7 +130,8 @@ class _Child:
             daemon=True,
         )
         try:
-            self.proc.start()
+            with _main_module_hidden():
+                self.proc.start()
         finally:
             child_conn.close()
 
@@ -164,10 +187,19 @@ class _Child:
             return ""
 
     def stop(self, *, kill: bool = False) -> None:
+        """End the reading process: asked to quit (it frees the workbook and exits on its own; it is
+        reaped when the next one starts, or at exit), or killed. On Windows it is waited for, so
+        that its stderr file can be removed."""
         if self.proc.is_alive() and not kill:
             with contextlib.suppress(Exception):
                 self.conn.send_bytes(pickle.dumps(("quit",)))
-            self.proc.join(2.0)
+            if sys.platform == "win32":
+                self.proc.join(2.0)
+            else:
+                self.conn.close()
+                with contextlib.suppress(OSError):
+                    os.unlink(self.stderr_path)
+                return
         if self.proc.is_alive():
             self.proc.kill()
             self.proc.join(5.0)
@@ -204,6 +236,7 @@ class Workbook:
         except OSError:
             size = 0
         self._first_wait = OPEN_SECONDS + SECONDS_PER_MB * size / (1 << 20)
+        self._budget = self.limits.memory_base
 
     @property
     def name(self) -> str:
@@ -230,6 +263,7 @@ class Workbook:
                 _log_detail(self.name, "open", detail)
             raise FileRefused(sentence)
         self.sheet_names = list(message[1])
+        self._budget = int(message[2])
         self._child[0] = child
         return child
 
@@ -239,14 +273,8 @@ class Workbook:
         memory = "memory allocation" in tail or "MemoryError" in tail or code in (-9, 137)
         lines = [ln for ln in tail.splitlines() if "panicked" in ln or "memory allocation" in ln]
         _log_detail(self.name, f"reader stopped, exit {code}", (lines[-1] if lines else tail[-200:]))
-        what = f"the sheet {sheet!r}" if sheet else "it"
         if memory:
-            return (
-                f"{self.name} cannot be read: reading {what} needs more memory than CiP Desk allows "
-                f"for one workbook ({read_worker.size_text(self.limits.memory_budget)}), so the file "
-                "is damaged or far bigger than a roster. Open it in Excel and save it again, or ask for "
-                "a fresh copy."
-            )
+            return read_worker.memory_text(self.name, sheet, self._budget)
         if sheet:
             return read_worker.damaged_sheet(self.name, sheet)
         return read_worker.damaged(self.name)
