@@ -260,3 +260,40 @@ def test_old_leftovers_of_unknown_owners_are_removed(tmp_path):
     other_machine = tmp_path / ".partial-00000000-1-xyz.sqlite"
     other_machine.write_bytes(b"x")
     assert backup.remove_leftovers([tmp_path]) == [old]
+
+
+@pytest.mark.sqlite_only
+def test_a_backup_made_by_an_older_version_restores_and_is_brought_up_to_date(db, folder, tmp_path):
+    from desktop.core.db import make_engine
+
+    old = tmp_path / "made-by-0001.sqlite"
+    engine = make_engine(db_url(str(old)))
+    migrate.upgrade(engine, "0001")
+    engine.dispose()
+    conn = sqlite3.connect(str(old))
+    conn.execute(
+        "INSERT INTO officers (collar, surname, rank, status, esp, anonymised, created_at, updated_at, version) "
+        "VALUES ('7', 'Old', 'SC', 'active', 0, 0, '2024-01-01 00:00:00.000000', '2024-01-01 00:00:00.000000', 1)"
+    )
+    conn.commit()
+    conn.close()
+    result = backup.restore(db, old)
+    assert result.info.revision == "0001" and result.info.needs_upgrade
+    assert migrate.state(db.engine).current == migrate.head()
+    assert [r.collar for r in roster.list_officers(db)] == ["7"]
+
+
+@pytest.mark.sqlite_only
+def test_a_backup_holding_values_this_version_cannot_read_is_refused(db, db_path, folder, tmp_path):
+    _officers(db, 1)
+    src = backup.backup_to(db, tmp_path / "odd.sqlite")
+    conn = sqlite3.connect(str(src))
+    conn.execute("UPDATE officers SET created_at = 'last Tuesday'")
+    conn.commit()
+    conn.close()
+    db.dispose()
+    before = _bytes(db_path)
+    with pytest.raises(backup.RestoreError, match="odd.sqlite cannot be restored"):
+        backup.restore(db, src)
+    db.dispose()
+    assert _bytes(db_path) == before

@@ -265,6 +265,8 @@ class Workbook:
         self.sheet_names = list(message[1])
         self._budget = int(message[2])
         self._child[0] = child
+        if not self._finalizer.alive:  # closed once, read again: end this reader too in the end
+            self._finalizer = weakref.finalize(self, _stop_child, self._child)
         return child
 
     def _died_text(self, child: _Child, sheet: str | None) -> str:
