@@ -1,4 +1,9 @@
+import multiprocessing
 import sys
+
+# In the packaged program the spreadsheet reader's child process starts this same executable:
+# freeze_support() runs the child there and exits before anything else happens.
+multiprocessing.freeze_support()
 
 try:
     from desktop.cli import main

@@ -47,6 +47,7 @@ from desktop.core.models import (
     StageAchieved,
     Unit,
 )
+from desktop.core.private_files import private_output
 
 log = logging.getLogger(__name__)
 
@@ -631,7 +632,8 @@ def subject_access_export(db: Database, officer_id: int, out: str | Path) -> Pat
             write_cell(ws, 2, 1, "None held.")
     out = Path(out)
     try:
-        wb.save(out)
+        with private_output(out) as tmp:
+            wb.save(tmp)
     except OSError as exc:
         raise CipDeskError(
             f"Cannot write {out}: {exc.strerror}. Choose another folder or close the file."

@@ -332,9 +332,10 @@ def open_database(
             if path is not None and state.current is not None:
                 _backup_before_migration(path, backup_dir)
             migrate.upgrade(engine)
-        from desktop.core import seed
+        from desktop.core import backup, seed
 
         seed.ensure_seeded(db)
+        backup.clean_leftovers(db)  # a killed restore's staged copy, a failed backup's file
     else:
         _use_wal(engine)
     return db

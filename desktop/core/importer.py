@@ -70,7 +70,14 @@ from desktop.excel.headers import (
     header_signature,
     map_columns,
 )
-from desktop.excel.reader import FileRefused, Workbook, open_workbook, sha256_of, sheet_is_empty
+from desktop.excel.reader import (
+    FileRefused,
+    SheetRefused,
+    Workbook,
+    open_workbook,
+    sha256_of,
+    sheet_is_empty,
+)
 from desktop.excel.values import (
     CONTROL_CHARS,
     BadValue,
@@ -285,8 +292,10 @@ def _synonyms(s: Session) -> Synonyms:
     return load_synonyms().with_ranks(ranks)
 
 
-def choose_sheet(wb: Workbook, syn: Synonyms, sheet: str | None) -> str:
-    """The named sheet, else the first sheet whose header is recognised."""
+def choose_sheet(wb: Workbook, syn: Synonyms, sheet: str | None, progress: Progress | None = None) -> str:
+    """The named sheet, else the first sheet whose header is recognised. A sheet that cannot be
+    read (damaged) is passed over; the file is refused with its reason only when no other sheet
+    holds a roster."""
     if sheet is not None:
         if sheet in wb.sheet_names:
             return sheet
@@ -297,8 +306,13 @@ def choose_sheet(wb: Workbook, syn: Synonyms, sheet: str | None) -> str:
             f"{wb.name} has no sheet called {sheet!r}. Its sheets are: {', '.join(wb.sheet_names)}."
         )
     any_data = False
+    unreadable: list[SheetRefused] = []
     for name in wb.sheet_names:
-        rows = wb.rows(name)
+        try:
+            rows = wb.rows(name, progress)
+        except SheetRefused as exc:
+            unreadable.append(exc)
+            continue
         if sheet_is_empty(rows):
             wb.forget(name)
             continue
@@ -306,6 +320,16 @@ def choose_sheet(wb: Workbook, syn: Synonyms, sheet: str | None) -> str:
         if find_header_row(rows, syn) is not None:
             return name
         wb.forget(name)
+    if unreadable and not any_data:
+        raise unreadable[0]
+    if unreadable:
+        names = " and ".join(repr(e.sheet) for e in unreadable[:3])
+        raise FileRefused(
+            f"No header row found in {wb.name}: {'the sheets' if len(unreadable) > 1 else 'the sheet'} "
+            f"{names} cannot be read (damaged), and no other sheet has column names such as Collar "
+            "number and Surname in its first 20 rows. Open the file in Excel and save it again, or ask "
+            "for a fresh copy."
+        )
     if not any_data:
         raise FileRefused(f"{wb.name} has no data: every sheet is empty.")
     sheets = ", ".join(repr(n) for n in wb.sheet_names)
@@ -318,15 +342,17 @@ def choose_sheet(wb: Workbook, syn: Synonyms, sheet: str | None) -> str:
 _ADD_HEADER = "Add such a row above the data and import the file again."
 
 
-def locate_header(wb: Workbook, syn: Synonyms | None = None, sheet: str | None = None) -> tuple[str, int]:
+def locate_header(
+    wb: Workbook, syn: Synonyms | None = None, sheet: str | None = None, progress: Progress | None = None
+) -> tuple[str, int]:
     """The sheet to import and its header row (0-based), or FileRefused with the sentence to show.
 
     The one decision of whether a file can be imported at all, for the command line and the
     wizard alike: a sheet with no row of column names in its first 20 rows is refused (a user may
     then choose another row as the header only of a sheet where one was found)."""
     syn = syn or load_synonyms()
-    name = choose_sheet(wb, syn, sheet)
-    rows = wb.rows(name)
+    name = choose_sheet(wb, syn, sheet, progress)
+    rows = wb.rows(name, progress)
     if sheet_is_empty(rows):
         raise FileRefused(f"The sheet {name!r} of {wb.name} is empty: there is nothing to import.")
     found = find_header_row(rows, syn)
@@ -419,8 +445,8 @@ def _decide(
     today = today or dt.date.today()
     syn = _synonyms(s)
     report(progress, 0, 0, f"Reading {wb.name}")
-    sheet, found = locate_header(wb, syn, sheet)
-    rows = wb.rows(sheet)
+    sheet, found = locate_header(wb, syn, sheet, progress)
+    rows = wb.rows(sheet, progress)
     if header_row is not None:
         if not 1 <= header_row <= len(rows):
             raise FileRefused(f"Row {header_row} is outside the sheet {sheet!r} of {wb.name}.")
@@ -1000,7 +1026,7 @@ def run(
             raise FileRefused(f"{wb.name} has changed since it was checked. Check it again before importing.")
         # Refuse unreadable files before the backup and the transaction.
         with db.read() as s:
-            locate_header(wb, _synonyms(s), sheet)
+            locate_header(wb, _synonyms(s), sheet, progress)
         saved = None
         if backup:
             from desktop.core.backup import backup_before

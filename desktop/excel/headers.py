@@ -15,7 +15,10 @@ from typing import Any
 from desktop.excel.values import Synonyms, cell_text, is_blank, month_label, norm, parse_month
 
 HEADER_SEARCH_ROWS = 20
-_NUMERIC = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)")
+# A header names a column in a few words: longer text in a cell (a note, a pasted paragraph) is
+# never a column name, and is not worked through word by word.
+MAX_HEADER_CHARS = 200
+_NUMERIC = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 LEGACY = "legacy"
 IGNORE = "ignore"
 
@@ -83,6 +86,8 @@ class Column:
 
 def classify(value: Any, syn: Synonyms) -> str | None:
     """The target a header cell names by itself, or None when it is not a known column."""
+    if isinstance(value, str) and len(value) > MAX_HEADER_CHARS:
+        return None
     if is_blank(value):
         return None
     month = parse_month(value)
@@ -185,7 +190,7 @@ def _title_cell(value: Any, upper: bool) -> bool:
         number = float(value)
     elif isinstance(value, str):
         text = value.strip().replace(",", "")
-        if not _NUMERIC.fullmatch(text):
+        if len(text) > 40 or not _NUMERIC.fullmatch(text):
             return True
         number = float(text)
     if number is None:

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
+from desktop.core.private_files import private_output
 from desktop.core.qualifications import ExpiringRow
 from desktop.excel.safe import write_cell
 
@@ -55,5 +56,6 @@ def export_expiring(
     about.cell(row=3, column=1, value=f"{len(rows)} qualification(s) listed.")
     about.column_dimensions["A"].width = 60
     target = Path(path)
-    wb.save(target)
+    with private_output(target) as tmp:
+        wb.save(tmp)
     return target

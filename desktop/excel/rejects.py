@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from desktop.core.private_files import private_output
 from desktop.excel.safe import write_cell
 
 REASON_HEADER = "Reason rejected"
@@ -63,7 +64,8 @@ def write_rows(
                 cell.number_format = "dd/mm/yyyy"
     ws.column_dimensions["A"].width = 60
     ws.freeze_panes = "B2"
-    wb.save(str(path))
+    with private_output(path) as tmp:
+        wb.save(str(tmp))
     return len(rows)
 
 

@@ -10,11 +10,11 @@ came from users goes through :func:`desktop.excel.safe.write_cell`.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Any
 
 from desktop.core.domain import STATUS_LABELS
+from desktop.core.private_files import private_output
 from desktop.core.returns import month_label
 from desktop.excel.safe import printable, write_cell
 
@@ -263,10 +263,6 @@ def export_return(figures: dict[str, Any], settings: dict[str, Any], path: str |
     wb.properties.creator = "CiP Desk"
 
     path = Path(path)
-    tmp = path.with_name(path.name + ".part")
-    try:
+    with private_output(path) as tmp:
         wb.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
     return path

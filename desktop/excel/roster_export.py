@@ -17,6 +17,7 @@ from sqlalchemy import select
 from desktop.core.db import Database
 from desktop.core.domain import STATUS_LABELS
 from desktop.core.models import LegacyField, Officer, RankDef
+from desktop.core.private_files import private_output
 from desktop.core.progress import Progress, report
 from desktop.excel.safe import write_cell
 
@@ -115,6 +116,7 @@ def export_roster(db: Database, path: str | Path, progress: Progress | None = No
         ws.column_dimensions[get_column_letter(c)].width = widths[c - 1] if c <= len(widths) else 18
     ws.freeze_panes = "C2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(1, total + 1)}"
-    wb.save(str(path))
+    with private_output(path) as tmp:
+        wb.save(str(tmp))
     report(progress, total, total, "Saved")
     return total

@@ -40,6 +40,7 @@ from PySide6.QtGui import (
 
 from desktop.core.domain import STATUS_LABELS
 from desktop.core.paths import resources_dir
+from desktop.core.private_files import private_output
 from desktop.core.returns import month_label
 from desktop.reports import charts
 
@@ -859,21 +860,17 @@ def write_pdf(figures: dict[str, Any], settings: dict[str, Any], path: str | Pat
     ensure_gui_app()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    writer = QPdfWriter(str(tmp))
-    writer.setResolution(300)
-    _setup_page(writer)
-    writer.setTitle(f"{settings.get('force_name') or ''} monthly return {month_label(figures['month'])}")
-    writer.setCreator("CiP Desk")
-    doc = build_document(figures, settings)
-    try:
-        pages = paint(doc, writer, figures, settings)
-    except BaseException:
-        del writer
-        tmp.unlink(missing_ok=True)
-        raise
-    del writer  # flushes and closes the file
-    os.replace(tmp, path)
+    with private_output(path) as tmp:
+        writer = QPdfWriter(str(tmp))
+        writer.setResolution(300)
+        _setup_page(writer)
+        writer.setTitle(f"{settings.get('force_name') or ''} monthly return {month_label(figures['month'])}")
+        writer.setCreator("CiP Desk")
+        doc = build_document(figures, settings)
+        try:
+            pages = paint(doc, writer, figures, settings)
+        finally:
+            del writer  # flushes and closes the file
     return pages
 
 

@@ -479,15 +479,15 @@ class ImportWizard(QDialog):
             progress(0, 0, "Reading the sheet")
             # The service decides whether the file has a header, as it does for the command line.
             try:
-                name, found = importer.locate_header(wb, syn, sheet)
+                name, found = importer.locate_header(wb, syn, sheet, progress)
             except FileRefused as exc:
                 name = sheet or wb.sheet_names[0]
                 try:
-                    rows = wb.rows(name)
+                    rows = wb.rows(name, progress)
                 except FileRefused:
                     rows = []
                 return name, [list(r) for r in rows[:20]], None, str(exc)
-            return name, [list(r) for r in wb.rows(name)[:20]], found, None
+            return name, [list(r) for r in wb.rows(name, progress)[:20]], found, None
 
         def done(result: tuple[str, list[list[Any]], int | None, str | None]) -> None:
             name, rows, found, refusal = result
@@ -532,7 +532,7 @@ class ImportWizard(QDialog):
         def work(progress: Any) -> importer.ImportPlan:
             nonlocal mapping
             if mapping is None:
-                rows = wb.rows(sheet)
+                rows = wb.rows(sheet, progress)
                 if header_row <= len(rows):
                     header, _last = header_block(rows, load_synonyms(), header_row - 1)
                     mapping = importer.remembered_mapping(db, header)
