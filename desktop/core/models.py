@@ -88,6 +88,10 @@ class Officer(Base):
     left_date: Mapped[dt.date | None] = mapped_column(Date)
     leaving_reason: Mapped[str | None] = mapped_column(String(40))
     date_of_birth: Mapped[dt.date | None] = mapped_column(Date)
+    # Special-category data (migration 0005): None is "not stated". ``sex`` is "female" or "male";
+    # ``ethnicity`` a category code of resources/ethnicity.json (W1, A2, ...) or a force's own code.
+    sex: Mapped[str | None] = mapped_column(String(16))
+    ethnicity: Mapped[str | None] = mapped_column(String(16))
     phone: Mapped[str | None] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(160))
     address: Mapped[str | None] = mapped_column(Text)
@@ -238,6 +242,64 @@ class OfficerQualification(Base):
 
 
 # ---------------------------------------------------------------------------------------------
+# Vetting and long service awards
+# ---------------------------------------------------------------------------------------------
+
+
+class VettingRecord(Base):
+    """Police vetting granted to an officer: a level (resources/vetting_levels.json, force data),
+    granted on a date, due for review (or expiring) on another. The newest grant is the one held;
+    earlier ones are the history."""
+
+    __tablename__ = "vetting_records"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id", ondelete="CASCADE"), index=True)
+    level: Mapped[str] = mapped_column(String(24))
+    granted_on: Mapped[dt.date] = mapped_column(Date)
+    review_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    reference: Mapped[str | None] = mapped_column(String(60))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class LongServiceAward(Base):
+    """The Special Constabulary Long Service Medal (``award`` "medal") or one of its clasps
+    ("clasp", ``clasp_number`` 1, 2, ...): recommended by the chief officer, then presented."""
+
+    __tablename__ = "long_service_awards"
+    __table_args__ = (UniqueConstraint("officer_id", "award", "clasp_number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id", ondelete="CASCADE"), index=True)
+    award: Mapped[str] = mapped_column(String(16))  # medal / clasp
+    clasp_number: Mapped[int] = mapped_column(Integer, default=0)  # 0 for the medal
+    recommended_on: Mapped[dt.date | None] = mapped_column(Date)
+    recommended_by: Mapped[str | None] = mapped_column(String(120))
+    presented_on: Mapped[dt.date | None] = mapped_column(Date)
+    presented_by: Mapped[str | None] = mapped_column(String(120))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ServiceYearConfirmation(Base):
+    """A qualifying year of service confirmed by the team although its duties are not known (it
+    rests on legacy monthly totals, which carry no count of duties): who, when and why."""
+
+    __tablename__ = "service_year_confirmations"
+    __table_args__ = (UniqueConstraint("officer_id", "year_from"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id", ondelete="CASCADE"), index=True)
+    year_from: Mapped[dt.date] = mapped_column(Date)  # the joining anniversary that starts the year
+    qualifies: Mapped[bool] = mapped_column(Boolean, default=True)
+    reason: Mapped[str] = mapped_column(Text)
+    confirmed_by: Mapped[str] = mapped_column(String(80))
+    confirmed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# ---------------------------------------------------------------------------------------------
 # Specialist units and attachments
 # ---------------------------------------------------------------------------------------------
 
@@ -252,6 +314,7 @@ class Unit(Base):
     requires_independent_patrol: Mapped[bool] = mapped_column(Boolean, default=True)
     min_months_since_ip: Mapped[int | None] = mapped_column(Integer)
     min_driving_level: Mapped[int | None] = mapped_column(Integer)
+    min_vetting_level: Mapped[str | None] = mapped_column(String(24))  # a code of the vetting levels
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     required_qualifications: Mapped[list[UnitRequirement]] = relationship(
         back_populates="unit", cascade="all, delete-orphan"
