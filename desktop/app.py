@@ -47,7 +47,6 @@ def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: Traceback
 
 
 def make_app(argv: list[str] | None = None):  # type: ignore[no-untyped-def]
-    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
@@ -55,10 +54,18 @@ def make_app(argv: list[str] | None = None):  # type: ignore[no-untyped-def]
     app.setOrganizationName("CiPDesk")
     from desktop.core.paths import resources_dir
 
-    icon = resources_dir() / "icons" / "cipdesk.png"
-    if icon.exists():
-        app.setWindowIcon(QIcon(str(icon)))
+    app.setWindowIcon(app_icon(resources_dir() / "icons"))
     return app
+
+
+def app_icon(folder: Path):  # type: ignore[no-untyped-def]
+    """The CiP Desk icon (resources/icons: drawn as cipdesk.svg, shipped as PNGs of each size)."""
+    from PySide6.QtGui import QIcon
+
+    icon = QIcon()
+    for png in sorted(folder.glob("cipdesk-*.png")):
+        icon.addFile(str(png))
+    return icon
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""`make run` first checks that Qt's X11 plugin has its system libraries, and says how to install them."""
+"""Setting up: `make run` first checks Qt's X11 libraries and says how to install them; the app has its icon."""
 
 from __future__ import annotations
 
@@ -47,3 +47,15 @@ def test_nothing_is_said_when_all_is_there_or_no_screen_is_wanted(monkeypatch, c
     monkeypatch.delenv("QT_QPA_PLATFORM")
     assert platform_check.main() == 0
     assert capsys.readouterr().err == ""
+
+
+def test_the_window_and_the_program_carry_the_cipdesk_icon(qapp):
+    from desktop.app import app_icon
+    from desktop.core.paths import resources_dir
+
+    icon = app_icon(resources_dir() / "icons")
+    assert not icon.isNull()
+    sizes = {s.width() for s in icon.availableSizes()}
+    assert {16, 32, 48, 256} <= sizes
+    assert (resources_dir() / "icons" / "cipdesk.ico").exists()  # the Windows build's icon
+    assert (resources_dir() / "icons" / "cipdesk.svg").exists()  # the drawing they come from
