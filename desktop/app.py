@@ -218,18 +218,22 @@ def run_gui(db_url: str | None, *, demo: bool = False) -> int:
     from desktop.core.errors import CipDeskError, plain_message
     from desktop.ui import dialogs
 
+    demo_folder: Path | None = None
     try:
         if demo:
             from desktop.core import settings
             from desktop.core.db import open_database
             from desktop.core.paths import db_url as to_url
 
-            folder = Path(tempfile.mkdtemp(prefix="cipdesk-demo-"))
+            remove_old_demos()
+            demo_folder = folder = Path(tempfile.mkdtemp(prefix=DEMO_PREFIX))
             db = open_database(to_url(str(folder / "demo.sqlite")), backup_dir=folder / "backups")
             settings.set_value(db, "backup_folder", str(folder / "backups"), reason="demo database")
             from desktop.core import demo as demo_data
 
             if not _build_demo(app, db, demo_data):
+                db.close()
+                _remove_demo(folder)
                 return 0
             opened: Opened | None = Opened(db)
         else:
@@ -244,7 +248,34 @@ def run_gui(db_url: str | None, *, demo: bool = False) -> int:
         dialogs.error(None, "CiP Desk cannot open the database", message)
         return 2
     start_window(app, opened)
-    return run_event_loop(app, opened)
+    try:
+        return run_event_loop(app, opened)
+    finally:
+        if demo_folder is not None:
+            _remove_demo(demo_folder)
+
+
+DEMO_PREFIX = "cipdesk-demo-"
+
+
+def _remove_demo(folder: Path) -> None:
+    """The demo database lives for one window: its folder goes when the window closes."""
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_old_demos(older_than_hours: float = 12) -> None:
+    """Demo folders a crashed or killed demo window left behind (none is in use that long)."""
+    import time
+
+    cutoff = time.time() - older_than_hours * 3600
+    for folder in Path(tempfile.gettempdir()).glob(DEMO_PREFIX + "*"):
+        try:
+            if folder.is_dir() and folder.stat().st_mtime < cutoff:
+                _remove_demo(folder)
+        except OSError:
+            continue
 
 
 def start_window(app: Any, opened: Opened) -> Any:
