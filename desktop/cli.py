@@ -9,21 +9,24 @@ most one plain sentence on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sys
 from collections.abc import Sequence
 
 from desktop import __version__
 
-# command name -> (module under desktop.commands, the issue that brings it)
-COMMANDS: dict[str, tuple[str, int]] = {
-    "import": ("import_cmd", 3),
-    "export": ("export_cmd", 5),
-    "return": ("return_cmd", 5),
-    "demo-data": ("demo_data_cmd", 2),
-    "backup": ("backup_cmd", 6),
-    "restore": ("restore_cmd", 6),
+# command name -> its module under desktop.commands (each has ``run(args) -> int``)
+COMMANDS: dict[str, str] = {
+    "import": "import_cmd",
+    "export": "export_cmd",
+    "return": "return_cmd",
+    "demo-data": "demo_data_cmd",
+    "backup": "backup_cmd",
+    "restore": "restore_cmd",
 }
+
+DB_HELP = "database file or SQLAlchemy URL (default: $CIPDESK_DB, else cipdesk.sqlite in your data folder)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,12 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="cipdesk",
         description="CiP Desk: run a force's Special Constabulary. With no command, opens the window.",
     )
-    p.add_argument(
-        "--db",
-        metavar="PATH_OR_URL",
-        help="database file or SQLAlchemy URL (default: $CIPDESK_DB, else cipdesk.sqlite "
-        "in your data folder)",
-    )
+    p.add_argument("--db", metavar="PATH_OR_URL", help=DB_HELP)
     p.add_argument("--demo", action="store_true", help="open the window on a fresh demo database")
     p.add_argument(
         "--self-test",
@@ -74,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
         "restore", help="replace the database with a backup (the current one is backed up first)"
     )
     rs.add_argument("src", metavar="IN.sqlite")
+    # --db is also understood after the command ("cipdesk export roster out.xlsx --db force.sqlite").
+    for command in sub.choices.values():
+        command.add_argument("--db", metavar="PATH_OR_URL", default=argparse.SUPPRESS, help=DB_HELP)
     return p
 
 
@@ -122,17 +123,16 @@ def _main(argv: Sequence[str] | None) -> int:
             from desktop.app import run_gui
 
             return run_gui(None if args.demo else args.db_url, demo=args.demo)
-        module_name, issue = COMMANDS[args.command]
-        try:
-            module = importlib.import_module(f"desktop.commands.{module_name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"desktop.commands.{module_name}":
-                raise
-            _say(f"{prog}: not built yet; it comes with issue {issue}.")
-            return 3
+        module = importlib.import_module(f"desktop.commands.{COMMANDS[args.command]}")
         return int(module.run(args))
     except (KeyboardInterrupt, SystemExit):
         raise
+    except BrokenPipeError:  # the reader stopped reading (``| head``): nothing to say to anyone
+        import os
+
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except BaseException as exc:  # noqa: BLE001 (the last resort: a reader's panic is a BaseException)
         return _failed(prog, exc, args.db_url)
 

@@ -205,3 +205,63 @@ def test_the_resolved_database_reaches_the_command(tmp_path, monkeypatch):
     assert seen["url"] == f"sqlite:///{tmp_path / 'env.sqlite'}"
     assert cli.main(["--db", str(tmp_path / "arg.sqlite"), "demo-data"]) == 0
     assert seen["url"] == f"sqlite:///{tmp_path / 'arg.sqlite'}"
+
+
+def test_db_is_understood_after_the_command_too(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "force.sqlite"
+    out = tmp_path / "roster.xlsx"
+    made = subprocess.run(
+        [sys.executable, "-m", "desktop", "demo-data", "--officers", "5", "--years", "1", "--db", str(path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "CIPDESK_DB": ""},
+    )
+    assert made.returncode == 0, made.stderr
+    ran = subprocess.run(
+        [sys.executable, "-m", "desktop", "export", "roster", str(out), "--db", str(path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")},
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert "Exported 5 officers" in ran.stderr and out.exists()
+
+
+def test_a_reader_that_stops_reading_gets_no_error(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "force.sqlite"
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "desktop",
+            "--db",
+            str(path),
+            "demo-data",
+            "--officers",
+            "400",
+            "--years",
+            "1",
+        ],
+        capture_output=True,
+        env=env,
+        check=True,
+    )
+    proc = subprocess.Popen(  # the JSON of 400 officers is more than a pipe holds
+        [sys.executable, "-m", "desktop", "--db", str(path), "return", "2026-01", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stdout is not None
+    proc.stdout.readline()
+    proc.stdout.close()  # as `| head -1` does
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    assert proc.wait(60) == 0
+    assert "Broken pipe" not in err and "Traceback" not in err
