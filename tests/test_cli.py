@@ -260,8 +260,8 @@ def test_a_reader_that_stops_reading_gets_no_error(tmp_path):
         env=env,
     )
     assert proc.stdout is not None
-    proc.stdout.readline()
-    proc.stdout.close()  # as `| head -1` does
+    proc.stdout.read(100)
+    proc.stdout.close()  # as `| head -c 100` does
     err = proc.stderr.read().decode() if proc.stderr else ""
     assert proc.wait(60) == 0
     assert "Broken pipe" not in err and "Traceback" not in err
