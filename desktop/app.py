@@ -12,6 +12,7 @@ A PostgreSQL database is shared by design: no lock, no file check, no daily file
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import tempfile
 import traceback
@@ -284,6 +285,8 @@ def start_window(app: Any, opened: Opened) -> Any:
 
     window = build_window(opened)
     shutdown.install(app, window)
+    if os.environ.get("CIPDESK_QUIT_AFTER_FIRST_PAINT") == "1":
+        _quit_after_first_paint(app, window)
     window.show()
     if opened.backup_warning:
         dialogs.warn(
@@ -293,6 +296,22 @@ def start_window(app: Any, opened: Opened) -> Any:
             "Your data is safe. Check the backup folder in Settings, or use File > Back up now.",
         )
     return window
+
+
+def _quit_after_first_paint(app: Any, window: Any) -> None:
+    """For timing start-up from outside (``CIPDESK_QUIT_AFTER_FIRST_PAINT=1``) and for tests: the
+    window quits as File > Quit does right after it has first been painted."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: Any, event: Any) -> bool:  # noqa: N802 - Qt's name
+            if event.type() == QEvent.Type.Paint:
+                window.removeEventFilter(self)
+                QTimer.singleShot(0, window.close)
+            return False
+
+    window._first_paint = FirstPaint(window)  # kept alive with the window
+    window.installEventFilter(window._first_paint)
 
 
 def run_event_loop(app: Any, opened: Opened) -> int:
