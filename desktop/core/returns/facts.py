@@ -53,7 +53,7 @@ class Period:
 
 
 @dataclass
-class Hours:
+class DutyHours:
     """Each officer's hours in the month, in the financial year to month end, and whether they did
     any in the three months to month end; the month's hours by duty type and by unit name."""
 
@@ -87,12 +87,13 @@ class MonthFacts:
     ]  # officer id -> (day, reason) left in the month
     attested: dict[int, dt.date]  # earliest pathway stage marked as attestation
     independent_patrol: dict[int, dt.date]  # earliest pathway stage marked as independent patrol
-    hours: Hours
+    hours: DutyHours
     attachments: AttachmentRows
     qualifications: list[tuple[int, str, dt.date]]  # officer id, name, expiry up to the warning horizon
 
 
-def read(db: Database, period: Period) -> MonthFacts:
+def read_facts(db: Database, period: Period) -> MonthFacts:
+    """Everything the return of ``period`` reads: settings, then one read transaction."""
     minimum = settings.minimum_hours(db)
     warning_days = int(settings.get(db, "expiry_warning_days") or 60)
     with db.read() as s:
@@ -106,8 +107,8 @@ def read(db: Database, period: Period) -> MonthFacts:
                 for code, name in c.execute(select(RankDef.code, RankDef.name).order_by(RankDef.position))
             ],
             officers=_officers(c),
-            rank_at=as_at(c, RankChange, RankChange.rank, period.last),
-            status_at=as_at(c, StatusChange, StatusChange.status, period.last),
+            rank_at=_as_at(c, RankChange, RankChange.rank, period.last),
+            status_at=_as_at(c, StatusChange, StatusChange.status, period.last),
             leaving_reasons=_leaving_reasons(c),
             left_in_month=_left_in_month(c, period),
             attested=_stage_dates(c, PathwayStage.is_attestation),
@@ -139,7 +140,7 @@ def _officers(c: Connection) -> list[Any]:
     )
 
 
-def as_at(c: Connection, model: Any, column: Any, last: dt.date) -> dict[int, Any]:
+def _as_at(c: Connection, model: Any, column: Any, last: dt.date) -> dict[int, Any]:
     """Per officer, the value of the latest history row effective on or before ``last``.
 
     A row without a date counts from joining (before any dated row). When every row of an officer
@@ -198,7 +199,7 @@ def _stage_dates(c: Connection, flag: Any) -> dict[int, dt.date]:
     return {oid: day for oid, day in rows if day is not None}
 
 
-def _hours(c: Connection, period: Period) -> Hours:
+def _hours(c: Connection, period: Period) -> DutyHours:
     # One scan of the covering index (date, officer_id, hours) from the earlier of 1 April and
     # M-2 to month end gives each officer's month, year-to-date and three-month hours.
     first, last, year_start, three_back = period.first, period.last, period.year_start, period.three_back
@@ -233,7 +234,7 @@ def _hours(c: Connection, period: Period) -> Hours:
         by_type[duty_type or "other"] += float(total or 0)
         if unit_id is not None:
             by_unit[unit_names.get(unit_id, NO_UNIT)] += float(total or 0)
-    return Hours(month_hours, ytd_hours, active_3, dict(by_type), dict(by_unit))
+    return DutyHours(month_hours, ytd_hours, active_3, dict(by_type), dict(by_unit))
 
 
 def _attachments(c: Connection, period: Period) -> AttachmentRows:

@@ -1,8 +1,8 @@
 """``compute(db, "YYYY-MM")``: every figure of a month's return, worked out a section at a time.
 
-The steps, in order: read the month's facts from the database (``facts.read``); see each officer as
-at month end (``_Person``: rank, status, serving, hours, whether the minimum applies); then each
-section of the return from those people and facts. The rules are in the package docstring.
+The steps, in order: read the month's facts from the database (``facts.read_facts``); see each
+officer as at month end (``_Person``: rank, status, serving, hours, whether the minimum applies);
+then each section of the return from those people and facts. The rules are in the package docstring.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from typing import Any
 from desktop.core import compliance
 from desktop.core.db import Database
 from desktop.core.domain import DUTY_TYPES, LEAVING_REASONS, NOT_RECORDED, STATUSES, month_label
-from desktop.core.returns import facts as reading
-from desktop.core.returns.facts import MonthFacts, Period
+from desktop.core.returns.facts import MonthFacts, Period, read_facts
 from desktop.core.returns.figures import (
     AttachmentMove,
     Attachments,
@@ -48,7 +47,7 @@ _LISTED_REASONS = tuple(r for r in LEAVING_REASONS if r != NOT_RECORDED)
 def compute(db: Database, month: str) -> ReturnFigures:
     """Every figure of the monthly return for ``month`` (``YYYY-MM``; MonthError when unreadable)."""
     period = Period.of(parse_month(month))
-    facts = reading.read(db, period)
+    facts = read_facts(db, period)
     people = [_person(o, facts) for o in facts.officers]
     # Listed: who served at month end, and anyone else whose hours are in this return's figures
     # (this month or this financial year), so the year-to-date column adds up to the total.
