@@ -68,7 +68,7 @@ def run_self_test() -> int:
         from desktop.core import returns
 
         figures = returns.compute(db, MONTH)
-        total = float(figures["hours"]["total"])
+        total = float(figures.hours.total)
         assert abs(total - 51.5) < 1e-6, f"the return shows {total} hours, not 51.5"
 
         step = "writing the return as a PDF"

@@ -115,11 +115,11 @@ def test_anonymise_keeps_return_figures_and_removes_personal_data(db, folder):
         _duties(db, oid, days)
     returns.sign_off(db, "2019-02")
     months = ("2019-01", "2019-02", "2019-03", "2019-04")
-    before = {m: returns.compute(db, m) for m in months}
+    before = {m: returns.compute(db, m).to_json() for m in months}
     assert any(o["collar"] == "100" for o in before["2019-03"]["officers"])
 
     assert dp.anonymise(db, [leaver], reason="retention review 2026") == 1
-    after = {m: returns.compute(db, m) for m in months}
+    after = {m: returns.compute(db, m).to_json() for m in months}
     for m in months:  # the same figures, the collar number 100 now the token
         assert _without_names(after[m]) == _without_names(_recollared(before[m], "100", "ANON-0001")), m
     row = next(o for o in after["2019-03"]["officers"] if o["collar"] == "ANON-0001")
@@ -476,7 +476,7 @@ def test_anonymised_officer_leaves_no_old_value_anywhere_in_the_database(db, tmp
     importer.run(db, path, backup=False)
 
     months = ("2019-01", "2019-02", "2019-03")
-    before = {m: returns.compute(db, m) for m in months}
+    before = {m: returns.compute(db, m).to_json() for m in months}
     everything = " ".join(text for *_, text in _every_text_value(db))
     assert all(value in everything for value in OLD_VALUES)  # the test sees them before
 
@@ -491,7 +491,7 @@ def test_anonymised_officer_leaves_no_old_value_anywhere_in_the_database(db, tmp
     # A token that identifies no one, the figures unchanged.
     assert roster.get_officer(db, oid)["collar"] == "ANON-0001"
     for m in months:
-        now = returns.compute(db, m)
+        now = returns.compute(db, m).to_json()
         assert _without_names(now) == _without_names(_recollared(before[m], "ZX4521", "ANON-0001")), m
         assert now["hours"]["total"] == before[m]["hours"]["total"]
     assert returns.drift(db, "2019-02") == []

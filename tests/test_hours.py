@@ -340,7 +340,7 @@ def test_month_grid_content_and_rag(db):
     # The same rule as the monthly return, officer by officer.
     from desktop.core import returns
 
-    figures = returns.compute(db, "2026-05")
+    figures = returns.compute(db, "2026-05").to_json()
     assert {o["collar"]: o["rag"] for o in figures["officers"]} == {c: rows[c].rag for c in "12345"}
     # The minimum is a setting.
     settings.set_value(db, "minimum_hours", 10)

@@ -105,7 +105,7 @@ def test_long_fields_nul_and_nan_are_caught_by_the_import_on_every_database(
         assert sorted(hours) == [2.0, 5.0, 6.0]  # no NaN, no infinity
         assert s.scalar(select(func.count()).select_from(ImportRow)) == 7
     # The figures stay numbers: --json is valid JSON.
-    json.dumps(returns.compute(idb, "2026-04"), allow_nan=False)
+    json.dumps(returns.compute(idb, "2026-04").to_json(), allow_nan=False)
 
 
 def test_a_csv_with_a_nul_after_its_first_lines_imports_with_a_warning(idb: Database, tmp_path: Path) -> None:

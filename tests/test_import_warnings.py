@@ -73,14 +73,14 @@ def test_leavers_without_a_reason_import_as_not_recorded_and_are_listed(
     # Listed for follow-up.
     assert sorted(r.collar for r in roster.list_officers(idb) if r.reason_not_recorded) == ["101", "102"]
     # Their hours are in the month's figures, and the leaver of the month is counted by reason.
-    figures = returns.compute(idb, "2026-06")
+    figures = returns.compute(idb, "2026-06").to_json()
     assert figures["hours"]["total"] == 30
     assert [lv["collar"] for lv in figures["leavers"]] == ["102"]
     assert figures["leavers_by_reason"][NOT_RECORDED] == 1
     # A reason of its own: it can be chosen like the others, and a later month without such a
     # leaver does not list it.
     assert NOT_RECORDED in LEAVING_REASONS
-    assert NOT_RECORDED not in returns.compute(idb, "2026-03")["leavers_by_reason"]
+    assert NOT_RECORDED not in returns.compute(idb, "2026-03").to_json()["leavers_by_reason"]
     # The same file again changes nothing.
     again = importer.run(idb, write_xlsx(tmp_path / "roll.xlsx", ROLL), today=TODAY)
     assert again.plan.counts["unchanged"] == 3 and again.plan.summary()["warnings"] == 0
@@ -143,7 +143,7 @@ def test_every_doubt_not_on_the_list_imports_with_a_warning(idb: Database, tmp_p
     gone = roster.get_officer(idb, roster.find_by_collar(idb, "305"))
     assert gone["status"] == "left" and gone["left_date"] is None
     assert [(h.value, h.effective) for h in gone.status_history] == [("left", None)]
-    figures = returns.compute(idb, "2026-04")
+    figures = returns.compute(idb, "2026-04").to_json()
     serving = {o["collar"] for o in figures["officers"] if o.get("status") != "left"}
     assert "305" not in serving and "304" not in serving and "303" in serving
     assert figures["hours"]["total"] == 3  # the leaver's hours still count; 'sick' added none

@@ -99,7 +99,7 @@ def test_a_rank_added_is_read_by_the_import_and_counted_in_the_return(db, tmp_pa
     result = importer.run(db, path, backup=False)
     assert result.plan.counts["created"] == 4 and result.plan.counts["rejected"] == 0
     assert roster.get_officer(db, roster.find_by_collar(db, "101"))["rank"] == "DCO"
-    f = returns.compute(db, "2025-03")
+    f = returns.compute(db, "2025-03").to_json()
     assert list(f["headcount"]["by_rank"]) == ["SC", "SSgt", "SInsp", "SChInsp", "SSupt", "ACO", "DCO", "SCO"]
     assert f["headcount"]["by_rank"]["ACO"] == 2 and f["headcount"]["by_rank"]["DCO"] == 1
     assert f["rank_names"]["DCO"] == "Deputy Chief Officer"
@@ -119,7 +119,7 @@ def test_the_return_on_screen_names_the_new_rank(ctx, qtbot, tmp_path):
     tab = ReturnsTab(ctx)
     qtbot.addWidget(tab)
     tab.show_month("2025-03")
-    qtbot.waitUntil(lambda: not tab.busy and tab.figures is not None and tab.figures["month"] == "2025-03")
+    qtbot.waitUntil(lambda: not tab.busy and tab.figures is not None and tab.figures.month == "2025-03")
     text = tab.browser.toPlainText()
     assert "Deputy Chief Officer" in text and "DCO" in text
 

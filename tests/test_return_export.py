@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 
 from desktop.core import returns, settings
+from desktop.core.returns import ReturnFigures
 from desktop.excel.return_export import export_return
 from tests.helpers_returns import MONTH, build_march_2025
 
@@ -19,7 +20,7 @@ def workbook(db, tmp_path):
     figures = returns.compute(db, MONTH)
     out = tmp_path / "return.xlsx"
     export_return(figures, settings.get_all(db), out)
-    return figures, openpyxl.load_workbook(out)
+    return figures.to_json(), openpyxl.load_workbook(out)
 
 
 def summary(ws):
@@ -120,11 +121,11 @@ def test_details_have_real_dates(workbook):
 
 def test_formula_like_text_stays_text(db, tmp_path):
     build_march_2025(db)
-    figures = copy.deepcopy(returns.compute(db, MONTH))
+    figures = copy.deepcopy(returns.compute(db, MONTH).to_json())
     figures["officers"][0]["name"] = '=HYPERLINK("http://x")'
     figures["officers"][0]["team"] = "+Team"
     out = tmp_path / "r.xlsx"
-    export_return(figures, {"force_name": "@Force"}, out)
+    export_return(ReturnFigures.from_json(figures), {"force_name": "@Force"}, out)
     wb = openpyxl.load_workbook(out)
     assert wb["Officers"]["B2"].value == '=HYPERLINK("http://x")'
     assert wb["Officers"]["B2"].data_type == "s"

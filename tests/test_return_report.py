@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from desktop.core import returns, settings
 from desktop.core.paths import resources_dir
+from desktop.core.returns import ReturnFigures
 from desktop.reports import return_report
 from tests.helpers_returns import MONTH, build_march_2025
 
@@ -19,7 +20,7 @@ from tests.helpers_returns import MONTH, build_march_2025
 @pytest.fixture
 def march(db):
     build_march_2025(db)
-    return returns.compute(db, MONTH), settings.get_all(db)
+    return returns.compute(db, MONTH).to_json(), settings.get_all(db)
 
 
 def page_texts(path):
@@ -34,7 +35,7 @@ def test_pdf_text(march, tmp_path, qapp):
     figures, force = march
     force["force_name"] = "Hertfordshire Constabulary"
     out = tmp_path / "return.pdf"
-    pages = return_report.write_pdf(figures, force, out)
+    pages = return_report.write_pdf(ReturnFigures.from_json(figures), force, out)
     texts = page_texts(out)
     assert len(texts) == pages >= 2
     for n, text in enumerate(texts, start=1):
@@ -64,7 +65,7 @@ def test_long_officer_table_repeats_its_header(march, tmp_path, qapp):
         for i in range(220)
     ]
     out = tmp_path / "big.pdf"
-    return_report.write_pdf(big, force, out)
+    return_report.write_pdf(ReturnFigures.from_json(big), force, out)
     texts = page_texts(out)
     officer_pages = [t for t in texts if "Officer0" in t]
     assert len(officer_pages) >= 3
@@ -77,7 +78,7 @@ def test_long_officer_table_repeats_its_header(march, tmp_path, qapp):
 def test_summary_tables_repeat_their_header_row(march, qapp):
     """Tables of the summary that may run across a page break repeat their header row there."""
     figures, force = march
-    doc = return_report.build_document(figures, force)
+    doc = return_report.build_document(ReturnFigures.from_json(figures), force)
     from PySide6.QtGui import QTextTable
 
     tables = {}
@@ -98,7 +99,7 @@ def test_user_text_is_escaped(march):
     figures, force = march
     figures = copy.deepcopy(figures)
     figures["officers"][0]["name"] = "<b>O'Brien</b> & Sons"
-    html = return_report.build_html(figures, {"force_name": "A & B <Police>"})
+    html = return_report.build_html(ReturnFigures.from_json(figures), {"force_name": "A & B <Police>"})
     assert "&lt;b&gt;O&#x27;Brien&lt;/b&gt; &amp; Sons" in html
     assert "A &amp; B &lt;Police&gt;" in html
 
@@ -115,7 +116,9 @@ def test_empty_month(db, tmp_path, qapp):
 def test_signed_off_banner(march):
     figures, force = march
     figures = dict(figures, signed_off={"by": "jsmith", "at": "03/04/2025 10:12", "note": None})
-    assert "Signed off by jsmith on 03/04/2025 10:12" in return_report.build_html(figures, force)
+    assert "Signed off by jsmith on 03/04/2025 10:12" in return_report.build_html(
+        ReturnFigures.from_json(figures), force
+    )
 
 
 # -- page layout: header/footer bands, layout tables, officer table columns ---------------------
@@ -156,8 +159,8 @@ def page_images(figures, force, dpi=100):
         image.setDotsPerMeterY(round(dpi / 0.0254))
         image.fill(QColor("white"))
         if printout is None:
-            doc = return_report.build_document(figures, force)
-            printout = return_report.Printout(doc, image, figures, force)
+            doc = return_report.build_document(ReturnFigures.from_json(figures), force)
+            printout = return_report.Printout(doc, image, ReturnFigures.from_json(figures), force)
         painter = QPainter(image)
         printout.paint_page(painter, page)
         painter.end()
@@ -201,7 +204,7 @@ def test_layout_tables_have_no_frame(march, qapp):
     from PySide6.QtGui import QTextTable
 
     figures, force = march
-    doc = return_report.build_document(figures, force)
+    doc = return_report.build_document(ReturnFigures.from_json(figures), force)
     outer = []
     for frame in doc.rootFrame().childFrames():
         if isinstance(frame, QTextTable) and any(isinstance(c, QTextTable) for c in frame.childFrames()):
@@ -226,7 +229,7 @@ def test_rank_codes_and_long_names_print_in_full(march, tmp_path, qapp):
     ]
     rows.append({"name": LONGER_NAME, "rank": "SChInsp", "team": "Events and Operations", "status": "LOA"})
     out = tmp_path / "ranks.pdf"
-    return_report.write_pdf(officer_rows(figures, rows), force, out)
+    return_report.write_pdf(ReturnFigures.from_json(officer_rows(figures, rows)), force, out)
     everything = " ".join(page_texts(out))
     assert "…" not in everything
     for code in codes:
@@ -249,7 +252,7 @@ def test_officer_table_columns_fit_their_values(march, qapp):
     image.setDotsPerMeterX(round(120 / 0.0254))
     image.setDotsPerMeterY(round(120 / 0.0254))
     body = QRectF(0, 40, 860, 1300)  # A4 portrait proportions at 120 dpi
-    table = return_report._OfficerPages(big, image, body)
+    table = return_report._OfficerPages(ReturnFigures.from_json(big), image, body)
     assert abs(sum(table.widths) - body.width()) < 0.5
     # the full rank code, name, team and status on one line each
     first = table.lines[0]

@@ -14,7 +14,7 @@ from tests.helpers_returns import MONTH, build_march_2025, duty, officer
 @pytest.fixture
 def march(db):
     ids = build_march_2025(db)
-    return ids, returns.compute(db, MONTH)
+    return ids, returns.compute(db, MONTH).to_json()
 
 
 def rows_by_collar(figures):
@@ -119,7 +119,7 @@ def test_compliance_and_inactive(march):
 
 def test_minimum_hours_setting(db, march):
     settings.set_value(db, "minimum_hours", 20)
-    f = returns.compute(db, MONTH)
+    f = returns.compute(db, MONTH).to_json()
     assert f["minimum_hours"] == 20
     assert f["compliance"] == {"applies": 6, "met": 1, "below": 2, "zero": 3}
 
@@ -190,13 +190,13 @@ def test_history_without_dates_counts_from_joining(db):
         for rc in s.query(RankChange).filter_by(officer_id=oid):
             rc.effective = None
     roster.update_officer(db, oid, {"rank": "SInsp"}, effective=dt.date(2024, 6, 1))
-    assert returns.compute(db, "2024-05")["officers"][0]["rank"] == "SC"
-    assert returns.compute(db, "2024-06")["officers"][0]["rank"] == "SInsp"
+    assert returns.compute(db, "2024-05").to_json()["officers"][0]["rank"] == "SC"
+    assert returns.compute(db, "2024-06").to_json()["officers"][0]["rank"] == "SInsp"
 
 
 def test_before_anyone_joined(db):
     officer(db, "3001", "Late", joined=dt.date(2024, 1, 1), attested=dt.date(2024, 2, 1))
-    f = returns.compute(db, "2020-01")
+    f = returns.compute(db, "2020-01").to_json()
     assert f["headcount"]["total"] == 0
     assert f["officers"] == []
     assert f["compliance"] == {"applies": 0, "met": 0, "below": 0, "zero": 0}
@@ -204,7 +204,7 @@ def test_before_anyone_joined(db):
 
 def test_missing_dates_are_noted(db):
     officer(db, "4001", "Undated")
-    f = returns.compute(db, "2025-03")
+    f = returns.compute(db, "2025-03").to_json()
     assert f["headcount"]["total"] == 1
     assert f["officers"][0]["rag"] == "red"
     assert any("no joining date" in n for n in f["notes"])
@@ -229,11 +229,11 @@ def test_sign_off_lock_and_drift(db, march):
     ids, figures = march
     assert returns.locked(db, MONTH) is None
     assert returns.drift(db, MONTH) == []
-    stored = returns.sign_off(db, MONTH, "checked by SCO")
+    stored = returns.sign_off(db, MONTH, "checked by SCO").to_json()
     assert stored == figures
     info = returns.lock_info(db, MONTH)
     assert info["note"] == "checked by SCO" and info["signed_off_by"]
-    assert returns.locked(db, MONTH) == figures
+    assert returns.locked(db, MONTH).to_json() == figures
     assert month_locks.signed_off(db) == {MONTH}
     assert returns.drift(db, MONTH) == []
 
@@ -248,7 +248,7 @@ def test_sign_off_lock_and_drift(db, march):
     lines = returns.summarise(returns.drift(db, MONTH))
     assert lines[0].startswith("Hours › total: 49 when signed off, 57.5 now")
     # the stored figures are kept as signed off
-    assert returns.locked(db, MONTH)["hours"]["total"] == 49.0
+    assert returns.locked(db, MONTH).to_json()["hours"]["total"] == 49.0
 
     with pytest.raises(ConflictError) as err:
         returns.sign_off(db, MONTH)
@@ -271,6 +271,6 @@ def test_drift_new_officer_is_one_difference(db, march):
 
 def test_applicant_without_joining_date_is_not_serving(db):
     officer(db, "6001", "Applicant", status="applicant")
-    f = returns.compute(db, "2025-03")
+    f = returns.compute(db, "2025-03").to_json()
     assert f["headcount"]["total"] == 0
     assert f["officers"] == []

@@ -16,7 +16,7 @@ from tests.helpers_returns import MONTH, build_march_2025, duty
 
 def wait_loaded(qtbot, tab, month):
     qtbot.waitUntil(
-        lambda: not tab.busy and tab.figures is not None and tab.figures["month"] == month, timeout=10_000
+        lambda: not tab.busy and tab.figures is not None and tab.figures.month == month, timeout=10_000
     )
 
 

@@ -23,10 +23,10 @@ def officer(db, collar, **extra):
 def test_a_leaver_entered_in_the_dialog_still_counts_in_months_before_they_left(db):
     officer(db, "1")
     officer(db, "2", status="left", left_date=dt.date(2024, 6, 30), leaving_reason="resigned")
-    may = returns.compute(db, "2023-05")
+    may = returns.compute(db, "2023-05").to_json()
     assert may["headcount"]["total"] == 2
     assert {o["collar"] for o in may["officers"]} == {"1", "2"}
-    june = returns.compute(db, "2024-06")
+    june = returns.compute(db, "2024-06").to_json()
     assert [lv["collar"] for lv in june["leavers"]] == ["2"] and june["headcount"]["total"] == 1
 
 
@@ -34,14 +34,14 @@ def test_a_leaver_who_rejoined_is_still_a_leaver_of_that_month(db):
     oid = officer(db, "1")
     roster.record_leaving(db, oid, dt.date(2022, 3, 15), "resigned")
     roster.update_officer(db, oid, {"status": "active"}, effective=dt.date(2023, 1, 10))
-    march = returns.compute(db, "2022-03")
+    march = returns.compute(db, "2022-03").to_json()
     assert [(lv["collar"], lv["date"], lv["reason"]) for lv in march["leavers"]] == [
         ("1", "2022-03-15", "resigned")
     ]
 
 
 def _attachment_figures(db, month):
-    figures = returns.compute(db, month)["attachments"]
+    figures = returns.compute(db, month).to_json()["attachments"]
     return figures["active_by_unit"], len(figures["started"]), len(figures["ended"])
 
 
@@ -69,7 +69,7 @@ def test_nan_and_infinite_hours_are_refused_plainly(db):
 
 def test_a_minimum_of_zero_hours_is_a_setting_not_a_blank(db):
     settings.set_value(db, "minimum_hours", 0)
-    assert returns.compute(db, "2025-03")["minimum_hours"] == 0
+    assert returns.compute(db, "2025-03").to_json()["minimum_hours"] == 0
 
 
 def test_future_leaving_rank_change_and_duty_are_refused_in_plain_words(db):
@@ -299,9 +299,9 @@ def test_a_return_for_a_month_not_over_says_so_and_cannot_be_signed_off(db):
     today = dt.date.today()
     this_month = f"{today.year:04d}-{today.month:02d}"
     later = dt.date(today.year + 1, today.month, 1)
-    notes = returns.compute(db, this_month)["notes"]
+    notes = returns.compute(db, this_month).to_json()["notes"]
     assert any("is not over yet: figures as at " + today.strftime("%d/%m/%Y") in n for n in notes)
-    notes = returns.compute(db, f"{later.year:04d}-{later.month:02d}")["notes"]
+    notes = returns.compute(db, f"{later.year:04d}-{later.month:02d}").to_json()["notes"]
     assert any("has not started yet" in n for n in notes)
     with pytest.raises(ValidationError, match="is not over yet"):
         returns.sign_off(db, this_month)
@@ -317,7 +317,7 @@ def _six_hours_each_and_officer_2_left_in_may(db):
 
 def test_an_officer_who_left_earlier_in_the_year_is_listed_so_year_to_date_adds_up(db):
     _six_hours_each_and_officer_2_left_in_may(db)
-    f = returns.compute(db, "2025-06")
+    f = returns.compute(db, "2025-06").to_json()
     rows = {r["collar"]: r for r in f["officers"]}
     assert rows["2"]["status"] == "left" and rows["2"]["ytd_hours"] == 6 and rows["2"]["hours"] == 0
     assert sum(r["ytd_hours"] for r in f["officers"]) == f["hours"]["year_to_date"] == 12

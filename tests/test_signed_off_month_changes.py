@@ -28,7 +28,7 @@ TODAY = dt.date.today()
 def figures(db) -> dict[str, dict[str, Any]]:
     out = {}
     for month in SIGNED:
-        f = returns.compute(db, month)
+        f = returns.compute(db, month).to_json()
         f.pop("rank_names")  # labels of the rank codes, not figures
         out[month] = f
     return out

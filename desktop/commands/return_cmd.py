@@ -1,4 +1,4 @@
-"""``cipdesk return YYYY-MM [--pdf OUT.pdf] [--xlsx OUT.xlsx] [--json]`` (CLI.md).
+"""``cipdesk return YYYY-MM [--pdf OUT.pdf] [--xlsx OUT.xlsx] [--json]``.
 
 For a signed-off month the stored figures are used (as printed), with a ``signed_off`` key, and a
 line on stderr says whether today's data differs. Exit 0 on success, 2 for a month that cannot be
@@ -9,32 +9,23 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from desktop.core.returns import ReturnFigures, ReturnView
 
 
-def figures_for(db: Any, month: str) -> tuple[dict[str, Any], list[str]]:
-    """The figures to show for ``month``: stored ones for a locked month, else today's; plus warnings."""
+def drift_lines(shown: ReturnView) -> list[str]:
+    """For a signed-off month, whether today's data gives the same figures, and if not how it differs."""
     from desktop.core import returns
 
-    info = returns.lock_info(db, month)
-    if info is None:
-        figures = returns.compute(db, month)
-        figures["signed_off"] = None
-        return figures, []
-    figures = dict(info["figures"])
-    figures["signed_off"] = {
-        "by": info["signed_off_by"],
-        "at": info["signed_off_at"].strftime("%d/%m/%Y %H:%M"),
-        "note": info["note"],
-    }
-    diffs = returns.differences(info["figures"], returns.compute(db, month))
-    label = returns.month_label(month)
-    if diffs:
-        lines = [f"{label} was signed off; today's data differs in {len(diffs)} figure(s):"]
-        lines += ["  " + line for line in returns.summarise(diffs)]
-    else:
-        lines = [f"{label} was signed off; today's data gives the same figures."]
-    return figures, lines
+    if shown.signed_off is None:
+        return []
+    label = returns.month_label(shown.figures.month)
+    if not shown.drift:
+        return [f"{label} was signed off; today's data gives the same figures."]
+    lines = [f"{label} was signed off; today's data differs in {len(shown.drift)} figure(s):"]
+    return lines + ["  " + line for line in returns.summarise(shown.drift)]
 
 
 def run(args: Any) -> int:
@@ -57,9 +48,10 @@ def run(args: Any) -> int:
         print(f"cipdesk return: {exc} Nothing was written.", file=sys.stderr)
         return 2
     with database.for_reading(args.db_url, "cipdesk return") as db:
-        figures, warnings = figures_for(db, month)
+        shown = returns.view(db, month)
+        figures = shown.figures
         force = settings.get_all(db)
-        for line in warnings:
+        for line in drift_lines(shown):
             print(line, file=sys.stderr)
         if args.pdf:
             from desktop.reports.return_report import write_pdf
@@ -84,43 +76,38 @@ def run(args: Any) -> int:
                 return 2
             print(f"Wrote {args.xlsx}.", file=sys.stderr)
         if args.json:
-            print(json.dumps(figures, ensure_ascii=False))
+            print(json.dumps(shown.to_json(), ensure_ascii=False))
         else:
             print(summary_text(figures, force.get("force_name")))
         return 0
 
 
-def summary_text(f: dict[str, Any], force: str | None = None) -> str:
+def summary_text(f: ReturnFigures, force: str | None = None) -> str:
     from desktop.core.returns import month_label
     from desktop.reports.charts import fmt_hours
 
-    comp = f["compliance"]
-    ip = f["independent_patrol"]
-    att = f["attachments"]
-    q = f.get("qualifications") or {}
-    applies = comp["applies"]
-    pct = f" ({round(100 * comp['met'] / applies)}%)" if applies else ""
+    comp, ip, att, q = f.compliance, f.independent_patrol, f.attachments, f.qualifications
+    pct = f" ({round(100 * comp.met / comp.applies)}%)" if comp.applies else ""
     lines = [
-        f"{force + ': ' if force else ''}monthly return for {month_label(f['month'])}",
-        f"  Serving officers at month end: {f['headcount']['total']:,}",
-        f"  Joined: {len(f['joiners'])}   Left: {len(f['leavers'])}",
-        f"  Hours in the month: {fmt_hours(f['hours']['total'])}   "
-        f"financial year to date: {fmt_hours(f['hours']['year_to_date'])}",
-        f"  Minimum {fmt_hours(f['minimum_hours'])} hours applies to {applies:,}: met {comp['met']:,}{pct}, "
-        f"below {comp['below']:,}, zero {comp['zero']:,}",
-        f"  No hours for three months: {len(f['inactive_3_months'])}",
-        f"  Independent patrol: {ip['total']:,} ({ip['new']} new)",
-        f"  Attachments active at month end: {sum(att['active_by_unit'].values())}   "
-        f"started: {len(att['started'])}   ended: {len(att['ended'])}",
+        f"{force + ': ' if force else ''}monthly return for {month_label(f.month)}",
+        f"  Serving officers at month end: {f.headcount.total:,}",
+        f"  Joined: {f.joiners_count}   Left: {f.leavers_count}",
+        f"  Hours in the month: {fmt_hours(f.hours.total)}   "
+        f"financial year to date: {fmt_hours(f.hours.year_to_date)}",
+        f"  Minimum {fmt_hours(f.minimum_hours)} hours applies to {comp.applies:,}: met {comp.met:,}{pct}, "
+        f"below {comp.below:,}, zero {comp.zero:,}",
+        f"  No hours for three months: {f.inactive_3_months_count}",
+        f"  Independent patrol: {ip.total:,} ({ip.new} new)",
+        f"  Attachments active at month end: {att.active_total}   "
+        f"started: {len(att.started)}   ended: {len(att.ended)}",
     ]
-    if q:
+    if q is not None:
         lines.append(
-            f"  Qualifications expired: {len(q['expired'])}   expiring within "
-            f"{q.get('warning_days', 60)} days: {len(q['expiring_60_days'])}"
+            f"  Qualifications expired: {len(q.expired)}   expiring within "
+            f"{q.warning_days} days: {len(q.expiring_60_days)}"
         )
-    signed = f.get("signed_off")
-    if signed:
-        lines.append(f"  Signed off by {signed['by']} on {signed['at']}")
-    for note in f.get("notes", []):
+    if f.signed_off:
+        lines.append(f"  Signed off by {f.signed_off.by} on {f.signed_off.when}")
+    for note in f.notes:
         lines.append(f"  Note: {note}")
     return "\n".join(lines)

@@ -15,7 +15,7 @@ from typing import Any
 
 from desktop.core.domain import STATUS_LABELS
 from desktop.core.private_files import private_output
-from desktop.core.returns import month_label
+from desktop.core.returns import ReturnFigures, month_label
 from desktop.excel.safe import printable, write_cell
 
 RAG_WORDS = {"green": "Met", "amber": "Below", "red": "Zero", "grey": "n/a"}
@@ -24,171 +24,211 @@ HEADER_FILL = "1F3B5C"
 DATE_FORMAT = "dd/mm/yyyy"
 
 
-def _date(iso: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(iso) if iso else None
-
-
 def _pct(n: int, total: int) -> float | None:
     return n / total if total else None
 
 
-def summary_rows(f: dict[str, Any], settings: dict[str, Any]) -> list[tuple[str, str, Any, str | None]]:
-    """(section, figure, value, number format) for the Summary sheet."""
-    hc, hours, comp = f["headcount"], f["hours"], f["compliance"]
-    names = f.get("rank_names", {})
-    first = _date(f.get("first_day")) or dt.date.fromisoformat(f["month"] + "-01")
-    rows: list[tuple[str, str, Any, str | None]] = [
-        ("Return", "Force", settings.get("force_name") or "", None),
-        ("Return", "Month", first, "mmmm yyyy"),
-        ("Return", "Figures as at", _date(f.get("as_at")), DATE_FORMAT),
-        ("Return", "Financial year from", _date(f.get("year_start")), DATE_FORMAT),
-        ("Return", "Minimum hours a month", f["minimum_hours"], None),
-    ]
-    signed = f.get("signed_off")
-    if signed:
-        rows.append(("Return", "Signed off by", signed.get("by"), None))
-        rows.append(("Return", "Signed off on", signed.get("at"), None))
-    rows.append(("Headcount", "Serving officers at month end", hc["total"], None))
-    rows += [("Headcount by rank", names.get(code, code), n, None) for code, n in hc["by_rank"].items()]
-    rows += [("Headcount by status", STATUS_LABELS.get(st, st), n, None) for st, n in hc["by_status"].items()]
-    rows += [("Headcount by team", team, n, None) for team, n in hc["by_team"].items()]
-    rows.append(("Joiners and leavers", "Joined in the month", len(f["joiners"]), None))
-    rows.append(("Joiners and leavers", "Left in the month", len(f["leavers"]), None))
-    rows += [
-        ("Leavers by reason", reason.capitalize(), n, None)
-        for reason, n in f.get("leavers_by_reason", {}).items()
-    ]
-    rows.append(("Hours", "Hours in the month", hours["total"], None))
-    rows.append(("Hours", "Financial year to date", hours["year_to_date"], None))
-    rows += [("Hours by team", team, h, None) for team, h in hours["by_team"].items()]
-    rows += [("Hours by duty type", kind.capitalize(), h, None) for kind, h in hours["by_duty_type"].items()]
-    rows += [("Hours by unit", unit, h, None) for unit, h in hours["by_unit"].items()]
-    applies = int(comp["applies"])
-    rows += [
-        ("Minimum hours", "Applies to", applies, None),
-        ("Minimum hours", "Met", comp["met"], None),
-        ("Minimum hours", "Below", comp["below"], None),
-        ("Minimum hours", "Zero", comp["zero"], None),
-        ("Minimum hours", "Met (share)", _pct(comp["met"], applies), "0%"),
-        ("Minimum hours", "No hours for three months", len(f["inactive_3_months"]), None),
-        ("Independent patrol", "At month end", f["independent_patrol"]["total"], None),
-        ("Independent patrol", "New in the month", f["independent_patrol"]["new"], None),
-    ]
-    att = f["attachments"]
-    rows.append(("Attachments", "Active at month end", sum(att["active_by_unit"].values()), None))
-    rows.append(("Attachments", "Started in the month", len(att["started"]), None))
-    rows.append(("Attachments", "Ended in the month", len(att["ended"]), None))
-    rows += [("Attachments active by unit", unit, n, None) for unit, n in att["active_by_unit"].items()]
-    q = f.get("qualifications")
-    if q is not None:
-        rows.append(("Qualifications", "Expired at month end", len(q["expired"]), None))
-        rows.append(
-            (
-                "Qualifications",
-                f"Expiring within {q.get('warning_days', 60)} days",
-                len(q["expiring_60_days"]),
-                None,
-            )
-        )
-    rows += [("Note", "", note, None) for note in f.get("notes", [])]
-    return rows
-
-
-def detail_rows(f: dict[str, Any]) -> list[tuple[str, str, str, dt.date | None, str]]:
-    """(what, collar, name, date, detail) for the Details sheet."""
-    out: list[tuple[str, str, str, dt.date | None, str]] = []
-    for j in f["joiners"]:
-        out.append(("Joined", j["collar"], j["name"], _date(j["date"]), j.get("team") or ""))
-    for lv in f["leavers"]:
-        out.append(("Left", lv["collar"], lv["name"], _date(lv["date"]), lv.get("reason") or ""))
-    for x in f["independent_patrol"].get("new_officers", []):
-        out.append(("Independent patrol", x["collar"], x["name"], _date(x["date"]), ""))
-    for x in f["attachments"]["started"]:
-        out.append(("Attachment started", x["collar"], x["name"], _date(x["date"]), x["unit"]))
-    for x in f["attachments"]["ended"]:
-        out.append(("Attachment ended", x["collar"], x["name"], _date(x["date"]), x["unit"]))
-    q = f.get("qualifications") or {}
-    for x in q.get("expired", []):
-        out.append(("Qualification expired", x["collar"], x["name"], _date(x["expires"]), x["qualification"]))
-    for x in q.get("expiring_60_days", []):
-        out.append(
-            ("Qualification expiring", x["collar"], x["name"], _date(x["expires"]), x["qualification"])
-        )
-    for x in f["inactive_3_months"]:
-        out.append(("No hours for three months", x["collar"], x["name"], None, x.get("team") or ""))
-    return out
-
-
-def export_return(figures: dict[str, Any], settings: dict[str, Any], path: str | Path) -> Path:
-    """Write the workbook to ``path`` (written beside it first, then moved into place)."""
+def export_return(figures: ReturnFigures, settings: dict[str, Any], path: str | Path) -> Path:
+    """Write the workbook to ``path`` (written beside it first, then moved into place), a sheet at a time."""
     from openpyxl import Workbook
+
+    wb = Workbook()
+    _summary_sheet(wb, figures, settings)
+    _officers_sheet(wb, figures)
+    _teams_sheet(wb, figures)
+    _units_sheet(wb, figures)
+    _details_sheet(wb, figures)
+    wb.properties.title = f"Monthly return {month_label(figures.month)}"
+    wb.properties.creator = "CiP Desk"
+    path = Path(path)
+    with private_output(path) as tmp:
+        wb.save(tmp)
+    return path
+
+
+def _sheet(
+    wb: Any,
+    title: str,
+    headers: list[str],
+    rows: list[list[Any]],
+    formats: dict[int, str] | None = None,
+    user_text: set[int] | None = None,
+    first: bool = False,
+) -> Any:
+    """A sheet: styled header in row 1, frozen, with filters; the values below it; widths that fit.
+    Columns in ``user_text`` (1-based) hold text that came from users (written safely)."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    f = figures
+    ws = wb.active if first else wb.create_sheet()
+    ws.title = title
+    formats = formats or {}
+    user_text = user_text or set()
+    widths = [len(h) for h in headers]
     header_font = Font(bold=True, color="FFFFFF")
     header_fill = PatternFill("solid", fgColor=HEADER_FILL)
-    wb = Workbook()
+    for c, head in enumerate(headers, start=1):
+        cell = ws.cell(row=1, column=c, value=head)
+        cell.font = header_font
+        cell.fill = header_fill
+        cell.alignment = Alignment(vertical="center")
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(row, start=1):
+            cell = (
+                write_cell(ws, r, c, value)
+                if c in user_text
+                else ws.cell(row=r, column=c, value=printable(value))
+            )
+            fmt = formats.get(c)
+            if fmt and value is not None and not isinstance(value, str):
+                cell.number_format = fmt
+            widths[c - 1] = max(widths[c - 1], _shown_width(value, fmt))
+    for c, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 8), 60)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(len(rows) + 1, 1)}"
+    ws.sheet_view.zoomScale = 100
+    return ws
 
-    def sheet(
-        title: str,
-        headers: list[str],
-        rows: list[list[Any]],
-        formats: dict[int, str] | None = None,
-        user_text: set[int] | None = None,
-        first: bool = False,
-    ) -> Any:
-        ws = wb.active if first else wb.create_sheet()
-        ws.title = title
-        formats = formats or {}
-        user_text = user_text or set()
-        widths = [len(h) for h in headers]
-        for c, head in enumerate(headers, start=1):
-            cell = ws.cell(row=1, column=c, value=head)
-            cell.font = header_font
-            cell.fill = header_fill
-            cell.alignment = Alignment(vertical="center")
-        for r, row in enumerate(rows, start=2):
-            for c, value in enumerate(row, start=1):
-                cell = (
-                    write_cell(ws, r, c, value)
-                    if c in user_text
-                    else ws.cell(row=r, column=c, value=printable(value))
-                )
-                fmt = formats.get(c)
-                if fmt and value is not None and not isinstance(value, str):
-                    cell.number_format = fmt
-                if isinstance(value, dt.date):
-                    shown = 10 if fmt == DATE_FORMAT else 14
-                elif isinstance(value, float):
-                    shown = len(f"{value:g}")
-                else:
-                    shown = len(str(value)) if value is not None else 0
-                widths[c - 1] = max(widths[c - 1], shown)
-        for c, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 8), 60)
-        ws.freeze_panes = "A2"
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(len(rows) + 1, 1)}"
-        ws.sheet_view.zoomScale = 100
-        return ws
 
-    # Summary: the value column holds numbers, dates and (force name, notes) user text.
-    srows = summary_rows(f, settings)
-    ws = sheet(
+def _shown_width(value: Any, fmt: str | None) -> int:
+    """About how many characters a value takes in its cell."""
+    if isinstance(value, dt.date):
+        return 10 if fmt == DATE_FORMAT else 14
+    if isinstance(value, float):
+        return len(f"{value:g}")
+    return len(str(value)) if value is not None else 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Summary: every figure, one a row
+# ---------------------------------------------------------------------------------------------
+
+
+SummaryRow = tuple[str, str, Any, str | None]
+
+
+def summary_rows(f: ReturnFigures, settings: dict[str, Any]) -> list[SummaryRow]:
+    """(section, figure, value, number format) for the Summary sheet."""
+    return [
+        *_return_rows(f, settings),
+        *_headcount_rows(f),
+        *_movement_rows(f),
+        *_hours_rows(f),
+        *_compliance_rows(f),
+        *_attachment_rows(f),
+        *_qualification_rows(f),
+        *[("Note", "", note, None) for note in f.notes],
+    ]
+
+
+def _return_rows(f: ReturnFigures, settings: dict[str, Any]) -> list[SummaryRow]:
+    rows: list[SummaryRow] = [
+        ("Return", "Force", settings.get("force_name") or "", None),
+        ("Return", "Month", f.first_day, "mmmm yyyy"),
+        ("Return", "Figures as at", f.as_at, DATE_FORMAT),
+        ("Return", "Financial year from", f.year_start, DATE_FORMAT),
+        ("Return", "Minimum hours a month", f.minimum_hours, None),
+    ]
+    if f.signed_off:
+        rows.append(("Return", "Signed off by", f.signed_off.by, None))
+        rows.append(("Return", "Signed off on", f.signed_off.when, None))
+    return rows
+
+
+def _headcount_rows(f: ReturnFigures) -> list[SummaryRow]:
+    hc = f.headcount
+    return [
+        ("Headcount", "Serving officers at month end", hc.total, None),
+        *[("Headcount by rank", f.rank_names.get(code, code), n, None) for code, n in hc.by_rank.items()],
+        *[("Headcount by status", STATUS_LABELS.get(st, st), n, None) for st, n in hc.by_status.items()],
+        *[("Headcount by team", team, n, None) for team, n in hc.by_team.items()],
+    ]
+
+
+def _movement_rows(f: ReturnFigures) -> list[SummaryRow]:
+    return [
+        ("Joiners and leavers", "Joined in the month", f.joiners_count, None),
+        ("Joiners and leavers", "Left in the month", f.leavers_count, None),
+        *[("Leavers by reason", reason.capitalize(), n, None) for reason, n in f.leavers_by_reason.items()],
+    ]
+
+
+def _hours_rows(f: ReturnFigures) -> list[SummaryRow]:
+    hours = f.hours
+    return [
+        ("Hours", "Hours in the month", hours.total, None),
+        ("Hours", "Financial year to date", hours.year_to_date, None),
+        *[("Hours by team", team, h, None) for team, h in hours.by_team.items()],
+        *[("Hours by duty type", kind.capitalize(), h, None) for kind, h in hours.by_duty_type.items()],
+        *[("Hours by unit", unit, h, None) for unit, h in hours.by_unit.items()],
+    ]
+
+
+def _compliance_rows(f: ReturnFigures) -> list[SummaryRow]:
+    comp, ip = f.compliance, f.independent_patrol
+    return [
+        ("Minimum hours", "Applies to", comp.applies, None),
+        ("Minimum hours", "Met", comp.met, None),
+        ("Minimum hours", "Below", comp.below, None),
+        ("Minimum hours", "Zero", comp.zero, None),
+        ("Minimum hours", "Met (share)", _pct(comp.met, comp.applies), "0%"),
+        ("Minimum hours", "No hours for three months", f.inactive_3_months_count, None),
+        ("Independent patrol", "At month end", ip.total, None),
+        ("Independent patrol", "New in the month", ip.new, None),
+    ]
+
+
+def _attachment_rows(f: ReturnFigures) -> list[SummaryRow]:
+    att = f.attachments
+    return [
+        ("Attachments", "Active at month end", att.active_total, None),
+        ("Attachments", "Started in the month", len(att.started), None),
+        ("Attachments", "Ended in the month", len(att.ended), None),
+        *[("Attachments active by unit", unit, n, None) for unit, n in att.active_by_unit.items()],
+    ]
+
+
+def _qualification_rows(f: ReturnFigures) -> list[SummaryRow]:
+    q = f.qualifications
+    if q is None:  # stored by a version that did not report them
+        return []
+    return [
+        ("Qualifications", "Expired at month end", len(q.expired), None),
+        ("Qualifications", f"Expiring within {q.warning_days} days", len(q.expiring_60_days), None),
+    ]
+
+
+def _summary_sheet(wb: Any, f: ReturnFigures, settings: dict[str, Any]) -> None:
+    """The value column holds numbers, dates and (force name, notes) user text."""
+    from openpyxl.styles import Alignment
+
+    rows = summary_rows(f, settings)
+    ws = _sheet(
+        wb,
         "Summary",
         ["Section", "Figure", "Value"],
-        [[sec, fig, val] for sec, fig, val, _ in srows],
+        [[sec, fig, val] for sec, fig, val, _ in rows],
         user_text={2, 3},
         first=True,
     )
-    for r, (_, _, value, fmt) in enumerate(srows, start=2):
+    for r, (_, _, value, fmt) in enumerate(rows, start=2):
         if fmt and value is not None:
             ws.cell(row=r, column=3).number_format = fmt
         ws.cell(row=r, column=3).alignment = Alignment(horizontal="left")
     ws.column_dimensions["C"].width = min(max(ws.column_dimensions["C"].width, 16), 80)
 
-    officers = f["officers"]
-    ws = sheet(
+
+# ---------------------------------------------------------------------------------------------
+# Officers, Teams, Units, Details
+# ---------------------------------------------------------------------------------------------
+
+
+def _officers_sheet(wb: Any, f: ReturnFigures) -> None:
+    from openpyxl.styles import PatternFill
+
+    ws = _sheet(
+        wb,
         "Officers",
         [
             "Collar number",
@@ -203,66 +243,73 @@ def export_return(figures: dict[str, Any], settings: dict[str, Any], path: str |
         ],
         [
             [
-                o["collar"],
-                o["name"],
-                o["rank"],
-                o["team"],
-                STATUS_LABELS.get(o.get("status", ""), o.get("status", "")),
-                float(o["hours"]),
-                float(o["ytd_hours"]),
-                "Yes" if o.get("applies", o["rag"] != "grey") else "No",
-                RAG_WORDS.get(o["rag"], o["rag"]),
+                o.collar,
+                o.name,
+                o.rank,
+                o.team,
+                STATUS_LABELS.get(o.status, o.status),
+                float(o.hours),
+                float(o.ytd_hours),
+                "Yes" if o.applies else "No",
+                RAG_WORDS.get(o.rag, o.rag),
             ]
-            for o in officers
+            for o in f.officers
         ],
         user_text={1, 2, 3, 4},
     )
     fills = {rag: PatternFill("solid", fgColor=colour) for rag, colour in RAG_FILLS.items()}
-    for r, o in enumerate(officers, start=2):
-        fill = fills.get(o["rag"])
+    for r, o in enumerate(f.officers, start=2):
+        fill = fills.get(o.rag)
         if fill is not None:
             ws.cell(row=r, column=9).fill = fill
 
-    sheet(
+
+def _teams_sheet(wb: Any, f: ReturnFigures) -> None:
+    _sheet(
+        wb,
         "Teams",
         ["Team", "Officers", "Hours", "Minimum applies", "Met", "Below", "Zero", "Met (share)"],
         [
-            [
-                t["team"],
-                t["headcount"],
-                float(t["hours"]),
-                t["applies"],
-                t["met"],
-                t["below"],
-                t["zero"],
-                _pct(t["met"], t["applies"]),
-            ]
-            for t in f.get("teams", [])
+            [t.team, t.headcount, float(t.hours), t.applies, t.met, t.below, t.zero, _pct(t.met, t.applies)]
+            for t in f.teams
         ],
         formats={8: "0%"},
         user_text={1},
     )
-    units = f.get("units") or [
-        {"unit": u, "active": n, "started": 0, "ended": 0, "hours": f["hours"]["by_unit"].get(u, 0.0)}
-        for u, n in f["attachments"]["active_by_unit"].items()
-    ]
-    sheet(
+
+
+def _units_sheet(wb: Any, f: ReturnFigures) -> None:
+    _sheet(
+        wb,
         "Units",
         ["Unit", "Active at month end", "Started in the month", "Ended in the month", "Hours"],
-        [[u["unit"], u["active"], u["started"], u["ended"], float(u["hours"])] for u in units],
+        [[u.unit, u.active, u.started, u.ended, float(u.hours)] for u in f.units],
         user_text={1},
     )
-    sheet(
+
+
+def detail_rows(f: ReturnFigures) -> list[tuple[str, str, str, dt.date | None, str]]:
+    """(what, collar, name, date, detail) for the Details sheet."""
+    att, q = f.attachments, f.qualifications
+    expired, expiring = (q.expired, q.expiring_60_days) if q else ([], [])
+    return [
+        *[("Joined", j.collar, j.name, j.date, j.team or "") for j in f.joiners],
+        *[("Left", lv.collar, lv.name, lv.date, lv.reason or "") for lv in f.leavers],
+        *[("Independent patrol", x.collar, x.name, x.date, "") for x in f.independent_patrol.new_officers],
+        *[("Attachment started", x.collar, x.name, x.date, x.unit) for x in att.started],
+        *[("Attachment ended", x.collar, x.name, x.date, x.unit) for x in att.ended],
+        *[("Qualification expired", x.collar, x.name, x.expires, x.qualification) for x in expired],
+        *[("Qualification expiring", x.collar, x.name, x.expires, x.qualification) for x in expiring],
+        *[("No hours for three months", x.collar, x.name, None, x.team or "") for x in f.inactive_3_months],
+    ]
+
+
+def _details_sheet(wb: Any, f: ReturnFigures) -> None:
+    _sheet(
+        wb,
         "Details",
         ["What", "Collar number", "Name", "Date", "Detail"],
         [list(row) for row in detail_rows(f)],
         formats={4: DATE_FORMAT},
         user_text={2, 3, 5},
     )
-    wb.properties.title = f"Monthly return {month_label(f['month'])}"
-    wb.properties.creator = "CiP Desk"
-
-    path = Path(path)
-    with private_output(path) as tmp:
-        wb.save(tmp)
-    return path

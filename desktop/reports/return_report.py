@@ -5,8 +5,8 @@ A4 with the force name and month at the top of every page and "Page n of N" at t
 - ``preview(parent, figures, settings)``: Qt's print preview, from which the user prints.
 - ``build_html(figures, settings)``: the HTML (also used by tests and the tab).
 
-``figures`` is what ``desktop.core.returns.compute`` returns (or the stored figures of a signed-off
-month, with an optional ``signed_off`` {by, at, note}); ``settings`` is ``settings.get_all(db)``.
+``figures`` are a month's ``ReturnFigures`` (``desktop.core.returns``): today's, or the stored figures
+of a signed-off month with ``signed_off`` set; ``settings`` is ``settings.get_all(db)``.
 Styles: ``resources/report.css``. The per-officer table repeats its header row on every page.
 """
 
@@ -41,7 +41,7 @@ from PySide6.QtGui import (
 from desktop.core.domain import STATUS_LABELS
 from desktop.core.paths import resources_dir
 from desktop.core.private_files import private_output
-from desktop.core.returns import month_label
+from desktop.core.returns import OfficerRow, ReturnFigures, month_label, shift_month
 from desktop.reports import charts
 
 _app: Any = None
@@ -95,10 +95,9 @@ def _h(value: Any) -> str:
     return charts.fmt_hours(float(value or 0))
 
 
-def _d(iso: str | None) -> str:
-    if not iso:
+def _d(day: dt.date | None) -> str:
+    if not day:
         return ""
-    day = dt.date.fromisoformat(iso)
     return f"{day.day} {day:%b %Y}"
 
 
@@ -149,7 +148,7 @@ def _side_by_side(*blocks: str) -> str:
 
 
 def build_html(
-    figures: dict[str, Any],
+    figures: ReturnFigures,
     settings: dict[str, Any],
     *,
     charts_inline: bool = True,
@@ -157,146 +156,158 @@ def build_html(
     cards: bool = True,
     list_limit: int | None = None,
 ) -> str:
-    """The return as HTML. The printout paints the per-officer table itself (``officers_table=False``):
-    Qt's text layout of a 2,000-row table takes seconds, painting it row by row a fraction of that."""
+    """The return as HTML, a section at a time. The printout paints the per-officer table itself
+    (``officers_table=False``): Qt's text layout of a 2,000-row table takes seconds, painting it row
+    by row a fraction of that."""
     f = figures
-    month = f["month"]
-    hc, hours, comp = f["headcount"], f["hours"], f["compliance"]
-    rank_names = f.get("rank_names", {})
-    applies = int(comp["applies"])
-    parts: list[str] = []
+    parts = [
+        _title(f, settings),
+        _key_figures(f) if cards else "",
+        "".join(f'<p class="note">Note: {_e(note)}</p>' for note in f.notes),
+        _minimum_hours(f, charts_inline),
+        _headcount(f),
+        _hours(f, charts_inline),
+        _joiners_and_leavers(f),
+        _inactive(f),
+        _independent_patrol(f),
+        _attachments(f),
+        _qualifications(f, list_limit),
+        _officers(f) if officers_table else _no_officers(f),
+    ]
+    return "<html><body>" + "".join(parts).replace("<h2>", _GAP + "<h2>") + "</body></html>"
+
+
+def _title(f: ReturnFigures, settings: dict[str, Any]) -> str:
     force = settings.get("force_name") or "Special Constabulary"
-    parts.append(f"<h1>Special Constabulary monthly return: {_e(month_label(month))}</h1>")
-    parts.append(
-        f'<p class="sub">{_e(force)} · figures as at {_d(f.get("as_at"))} · '
-        f"financial year from {_d(f.get('year_start'))} · minimum {_h(f['minimum_hours'])} hours a month</p>"
-    )
-    signed = f.get("signed_off")
+    out = [
+        f"<h1>Special Constabulary monthly return: {_e(month_label(f.month))}</h1>",
+        f'<p class="sub">{_e(force)} · figures as at {_d(f.as_at)} · '
+        f"financial year from {_d(f.year_start)} · minimum {_h(f.minimum_hours)} hours a month</p>",
+    ]
+    signed = f.signed_off
     if signed:
-        note = f" Note: {_e(signed.get('note'))}" if signed.get("note") else ""
-        parts.append(
-            f'<p class="locked">Signed off by {_e(signed.get("by"))} on {_e(signed.get("at"))}; '
+        note = f" Note: {_e(signed.note)}" if signed.note else ""
+        out.append(
+            f'<p class="locked">Signed off by {_e(signed.by)} on {_e(signed.when)}; '
             f"these are the figures as signed off.{note}</p>"
         )
+    return "".join(out)
 
-    # -- key figures ---------------------------------------------------------------------------
+
+def _key_figures(f: ReturnFigures) -> str:
+    comp, ip = f.compliance, f.independent_patrol
     card_list = [
-        (_n(hc["total"]), "serving officers"),
-        (_h(hours["total"]), "hours this month"),
-        (_h(hours["year_to_date"]), "hours this financial year"),
-        (_pct(comp["met"], applies), f"met the minimum ({comp['met']:,} of {applies:,})"),
-        (_n(f.get("joiners_count", len(f["joiners"]))), "joined"),
-        (_n(f.get("leavers_count", len(f["leavers"]))), "left"),
-        (_n(f.get("inactive_3_months_count", len(f["inactive_3_months"]))), "no hours for 3 months"),
-        (
-            _n(f["independent_patrol"]["total"]),
-            f"on independent patrol ({f['independent_patrol']['new']} new)",
-        ),
+        (_n(f.headcount.total), "serving officers"),
+        (_h(f.hours.total), "hours this month"),
+        (_h(f.hours.year_to_date), "hours this financial year"),
+        (_pct(comp.met, comp.applies), f"met the minimum ({comp.met:,} of {comp.applies:,})"),
+        (_n(f.joiners_count), "joined"),
+        (_n(f.leavers_count), "left"),
+        (_n(f.inactive_3_months_count), "no hours for 3 months"),
+        (_n(ip.total), f"on independent patrol ({ip.new} new)"),
     ]
-    if cards:
-        parts.append('<table width="100%" cellspacing="0" cellpadding="5" border="1">')
-        for row in range(0, len(card_list), 4):
-            parts.append("<tr>")
-            for big, label in card_list[row : row + 4]:
-                parts.append(
-                    f'<td width="25%"><span style="font-size:14pt; font-weight:bold; color:#1f3b5c">'
-                    f"{_e(big)}</span><br/>{_e(label)}</td>"
-                )
-            parts.append("</tr>")
-        parts.append("</table>")
-    for note in f.get("notes", []):
-        parts.append(f'<p class="note">Note: {_e(note)}</p>')
+    out = ['<table width="100%" cellspacing="0" cellpadding="5" border="1">']
+    for row in range(0, len(card_list), 4):
+        out.append("<tr>")
+        for big, label in card_list[row : row + 4]:
+            out.append(
+                f'<td width="25%"><span style="font-size:14pt; font-weight:bold; color:#1f3b5c">'
+                f"{_e(big)}</span><br/>{_e(label)}</td>"
+            )
+        out.append("</tr>")
+    out.append("</table>")
+    return "".join(out)
 
-    # -- minimum hours ---------------------------------------------------------------------------
-    parts.append("<h2>Minimum hours</h2>")
-    parts.append(
-        f"<p>The minimum of {_h(f['minimum_hours'])} hours applies to {applies:,} officers (attested, serving, "
-        "not on leave of absence or suspended at month end).</p>"
-    )
-    rag_rows = [
-        ('<td class="green">Met</td>', comp["met"], "hours at or above the minimum"),
-        ('<td class="amber">Below</td>', comp["below"], "some hours, below the minimum"),
-        ('<td class="red">Zero</td>', comp["zero"], "no hours in the month"),
+
+def _minimum_hours(f: ReturnFigures, charts_inline: bool) -> str:
+    comp = f.compliance
+    applies = comp.applies
+    out = [
+        "<h2>Minimum hours</h2>",
+        f"<p>The minimum of {_h(f.minimum_hours)} hours applies to {applies:,} officers (attested, serving, "
+        "not on leave of absence or suspended at month end).</p>",
     ]
-    comp_html = [
+    rag_rows = [
+        ('<td class="green">Met</td>', comp.met, "hours at or above the minimum"),
+        ('<td class="amber">Below</td>', comp.below, "some hours, below the minimum"),
+        ('<td class="red">Zero</td>', comp.zero, "no hours in the month"),
+    ]
+    table = [
         '<table width="100%" cellspacing="0" cellpadding="3" border="1"><thead><tr><th></th>'
         '<th class="num">Officers</th><th class="num">Share</th><th>Meaning</th></tr></thead>'
     ]
     for cell, n, meaning in rag_rows:
-        comp_html.append(
+        table.append(
             f'<tr>{cell}<td class="num">{n:,}</td><td class="num">{_pct(n, applies)}</td>'
             f"<td>{meaning}</td></tr>"
         )
-    comp_html.append("</table>")
+    table.append("</table>")
     w, h = COMPLIANCE_CHART
     chart = f'<img src="chart://compliance" width="{w}" height="{h}"/>' if charts_inline and applies else ""
-    parts.append(_side_by_side("".join(comp_html), chart) if chart else "".join(comp_html))
+    out.append(_side_by_side("".join(table), chart) if chart else "".join(table))
+    return "".join(out)
 
-    # -- headcount -------------------------------------------------------------------------------
-    parts.append("<h2>Headcount at month end</h2>")
-    rank_rows = [[_e(rank_names.get(code, code)), _e(code), _n(n)] for code, n in hc["by_rank"].items()]
-    status_rows = [[_e(STATUS_LABELS.get(st, st)), _n(n)] for st, n in hc["by_status"].items()]
-    parts.append(
-        _side_by_side(
-            "<h3>By rank</h3>"
-            + _table(
-                ["Rank", "", "Officers"],
-                rank_rows,
-                num={2},
-                width="96%",
-                total=["Total", "", _n(hc["total"])],
-            ),
-            "<h3>By status</h3>"
-            + _table(
-                ["Status", "Officers"], status_rows, num={1}, width="96%", total=["Total", _n(hc["total"])]
-            ),
-        )
-    )
+
+def _headcount(f: ReturnFigures) -> str:
+    hc, comp = f.headcount, f.compliance
+    rank_rows = [[_e(f.rank_names.get(code, code)), _e(code), _n(n)] for code, n in hc.by_rank.items()]
+    status_rows = [[_e(STATUS_LABELS.get(st, st)), _n(n)] for st, n in hc.by_status.items()]
     team_rows = [
-        [
-            _e(t["team"]),
-            _n(t["headcount"]),
-            _h(t["hours"]),
-            _n(t["applies"]),
-            _n(t["met"]),
-            _n(t["below"]),
-            _n(t["zero"]),
-        ]
-        for t in f.get("teams", [])
+        [_e(t.team), _n(t.headcount), _h(t.hours), _n(t.applies), _n(t.met), _n(t.below), _n(t.zero)]
+        for t in f.teams
     ]
-    parts.append("<h3>By team</h3>")
-    parts.append(
-        _table(
-            ["Team", "Officers", "Hours", "Minimum applies", "Met", "Below", "Zero"],
-            team_rows,
-            num={1, 2, 3, 4, 5, 6},
-            total=[
-                "Total",
-                _n(hc["total"]),
-                _h(hours["total"]),
-                _n(applies),
-                _n(comp["met"]),
-                _n(comp["below"]),
-                _n(comp["zero"]),
-            ],
-            empty="No teams.",
-        )
+    return "".join(
+        [
+            "<h2>Headcount at month end</h2>",
+            _side_by_side(
+                "<h3>By rank</h3>"
+                + _table(
+                    ["Rank", "", "Officers"],
+                    rank_rows,
+                    num={2},
+                    width="96%",
+                    total=["Total", "", _n(hc.total)],
+                ),
+                "<h3>By status</h3>"
+                + _table(
+                    ["Status", "Officers"], status_rows, num={1}, width="96%", total=["Total", _n(hc.total)]
+                ),
+            ),
+            "<h3>By team</h3>",
+            _table(
+                ["Team", "Officers", "Hours", "Minimum applies", "Met", "Below", "Zero"],
+                team_rows,
+                num={1, 2, 3, 4, 5, 6},
+                total=[
+                    "Total",
+                    _n(hc.total),
+                    _h(f.hours.total),
+                    _n(comp.applies),
+                    _n(comp.met),
+                    _n(comp.below),
+                    _n(comp.zero),
+                ],
+                empty="No teams.",
+            ),
+        ]
     )
 
-    # -- hours -----------------------------------------------------------------------------------
-    parts.append("<h2>Hours in the month</h2>")
-    if charts_inline and hours["by_team"]:
-        n_bars = len(charts.team_bars(team_hours(f)))
-        parts.append(
+
+def _hours(f: ReturnFigures, charts_inline: bool) -> str:
+    hours = f.hours
+    out = ["<h2>Hours in the month</h2>"]
+    if charts_inline and hours.by_team:
+        n_bars = len(charts.team_bars(f.team_hours()))
+        out.append(
             f'<p><img src="chart://teams" width="{TEAM_CHART_WIDTH}" height="{_team_chart_height(n_bars)}"/></p>'
         )
-    type_rows = [[_e(k.capitalize()), _h(v)] for k, v in hours["by_duty_type"].items()]
-    unit_rows = [[_e(k), _h(v)] for k, v in hours["by_unit"].items()]
-    parts.append(
+    type_rows = [[_e(k.capitalize()), _h(v)] for k, v in hours.by_duty_type.items()]
+    unit_rows = [[_e(k), _h(v)] for k, v in hours.by_unit.items()]
+    out.append(
         _side_by_side(
             "<h3>By duty type</h3>"
             + _table(
-                ["Duty type", "Hours"], type_rows, num={1}, width="96%", total=["Total", _h(hours["total"])]
+                ["Duty type", "Hours"], type_rows, num={1}, width="96%", total=["Total", _h(hours.total)]
             ),
             "<h3>On specialist units</h3>"
             + _table(
@@ -308,149 +319,156 @@ def build_html(
             ),
         )
     )
+    return "".join(out)
 
-    # -- joiners and leavers ---------------------------------------------------------------------
-    parts.append("<h2>Joiners and leavers</h2>")
-    joiners = [
-        [_e(j["collar"]), _e(j["name"]), _d(j["date"]), _e(j.get("rank")), _e(j.get("team") or "")]
-        for j in f["joiners"]
+
+def _joiners_and_leavers(f: ReturnFigures) -> str:
+    label = _e(month_label(f.month))
+    joiners = [[_e(j.collar), _e(j.name), _d(j.date), _e(j.rank), _e(j.team or "")] for j in f.joiners]
+    leavers = [[_e(x.collar), _e(x.name), _d(x.date), _e(x.reason), _e(x.team or "")] for x in f.leavers]
+    out = [
+        "<h2>Joiners and leavers</h2>",
+        f"<h3>Joined in {label} ({len(joiners)})</h3>",
+        _table(["Collar", "Name", "Joined", "Rank", "Team"], joiners, empty="Nobody joined."),
+        f"<h3>Left in {label} ({len(leavers)})</h3>",
+        _table(["Collar", "Name", "Left", "Reason", "Team"], leavers, empty="Nobody left."),
     ]
-    parts.append(f"<h3>Joined in {_e(month_label(month))} ({len(joiners)})</h3>")
-    parts.append(_table(["Collar", "Name", "Joined", "Rank", "Team"], joiners, empty="Nobody joined."))
-    leavers = [
-        [_e(x["collar"]), _e(x["name"]), _d(x["date"]), _e(x.get("reason", "")), _e(x.get("team") or "")]
-        for x in f["leavers"]
-    ]
-    parts.append(f"<h3>Left in {_e(month_label(month))} ({len(leavers)})</h3>")
-    parts.append(_table(["Collar", "Name", "Left", "Reason", "Team"], leavers, empty="Nobody left."))
-    by_reason = {k: v for k, v in f.get("leavers_by_reason", {}).items() if v}
+    by_reason = {k: v for k, v in f.leavers_by_reason.items() if v}
     if by_reason:
-        parts.append("<p>By reason: " + _e(", ".join(f"{k} {v}" for k, v in by_reason.items())) + ".</p>")
+        out.append("<p>By reason: " + _e(", ".join(f"{k} {v}" for k, v in by_reason.items())) + ".</p>")
+    return "".join(out)
 
-    # -- inactive --------------------------------------------------------------------------------
-    inactive = [
-        [_e(x["collar"]), _e(x["name"]), _e(x.get("rank")), _e(x.get("team") or "")]
-        for x in f["inactive_3_months"]
-    ]
-    first3 = month_label(_months_back(month, 2))
-    parts.append(f"<h2>No hours for three months ({len(inactive)})</h2>")
-    parts.append(
-        f'<p class="muted">Officers the minimum applies to with no hours from {_e(first3)} to '
-        f"{_e(month_label(month))}.</p>"
-    )
-    parts.append(_table(["Collar", "Name", "Rank", "Team"], inactive, empty="Nobody."))
 
-    # -- independent patrol and attachments ------------------------------------------------------
-    ip = f["independent_patrol"]
-    parts.append("<h2>Independent patrol</h2>")
-    parts.append(
-        f"<p>{ip['total']} serving officers have independent patrol status; {ip['new']} gained it "
-        f"in {_e(month_label(month))}.</p>"
+def _inactive(f: ReturnFigures) -> str:
+    inactive = [[_e(x.collar), _e(x.name), _e(x.rank), _e(x.team or "")] for x in f.inactive_3_months]
+    first3 = month_label(shift_month(f.month, -2))
+    return "".join(
+        [
+            f"<h2>No hours for three months ({len(inactive)})</h2>",
+            f'<p class="muted">Officers the minimum applies to with no hours from {_e(first3)} to '
+            f"{_e(month_label(f.month))}.</p>",
+            _table(["Collar", "Name", "Rank", "Team"], inactive, empty="Nobody."),
+        ]
     )
-    ip_rows = [[_e(x["collar"]), _e(x["name"]), _d(x["date"])] for x in ip.get("new_officers", [])]
-    if ip_rows:
-        parts.append(_table(["Collar", "Name", "Independent patrol from"], ip_rows))
-    att = f["attachments"]
-    parts.append("<h2>Specialist attachments</h2>")
-    units = f.get("units") or [
-        {"unit": u, "active": n, "started": 0, "ended": 0, "hours": 0.0}
-        for u, n in att["active_by_unit"].items()
+
+
+def _independent_patrol(f: ReturnFigures) -> str:
+    ip = f.independent_patrol
+    out = [
+        "<h2>Independent patrol</h2>",
+        f"<p>{ip.total} serving officers have independent patrol status; {ip.new} gained it "
+        f"in {_e(month_label(f.month))}.</p>",
     ]
-    unit_table = [
-        [_e(u["unit"]), _n(u["active"]), _n(u["started"]), _n(u["ended"]), _h(u["hours"])] for u in units
+    rows = [[_e(x.collar), _e(x.name), _d(x.date)] for x in ip.new_officers]
+    if rows:
+        out.append(_table(["Collar", "Name", "Independent patrol from"], rows))
+    return "".join(out)
+
+
+def _attachments(f: ReturnFigures) -> str:
+    att, label = f.attachments, _e(month_label(f.month))
+    unit_rows = [[_e(u.unit), _n(u.active), _n(u.started), _n(u.ended), _h(u.hours)] for u in f.units]
+    started = [[_e(x.collar), _e(x.name), _e(x.unit), _d(x.date)] for x in att.started]
+    ended = [[_e(x.collar), _e(x.name), _e(x.unit), _d(x.date)] for x in att.ended]
+    return "".join(
+        [
+            "<h2>Specialist attachments</h2>",
+            _table(
+                ["Unit", "Active at month end", "Started", "Ended", "Hours"],
+                unit_rows,
+                num={1, 2, 3, 4},
+                total=[
+                    "Total",
+                    _n(att.active_total),
+                    _n(len(att.started)),
+                    _n(len(att.ended)),
+                    _h(sum(f.hours.by_unit.values())),
+                ],
+                empty="No units.",
+            ),
+            f"<h3>Started in {label} ({len(started)})</h3>",
+            _table(["Collar", "Name", "Unit", "Started"], started, empty="None started."),
+            f"<h3>Ended in {label} ({len(ended)})</h3>",
+            _table(["Collar", "Name", "Unit", "Ended"], ended, empty="None ended."),
+        ]
+    )
+
+
+def _qualifications(f: ReturnFigures, list_limit: int | None) -> str:
+    """Expired and expiring qualifications by type, then each one unless there are more than
+    ``list_limit`` (those go to the tab and the Excel export)."""
+    q = f.qualifications
+    if q is None:  # stored by a version that did not report them
+        return ""
+    days = q.warning_days
+    exp = [[_e(x.collar), _e(x.name), _e(x.qualification), _d(x.expires)] for x in q.expired]
+    soon = [[_e(x.collar), _e(x.name), _e(x.qualification), _d(x.expires)] for x in q.expiring_60_days]
+    by_type: dict[str, list[int]] = {}
+    for x in q.expired:
+        by_type.setdefault(x.qualification, [0, 0])[0] += 1
+    for x in q.expiring_60_days:
+        by_type.setdefault(x.qualification, [0, 0])[1] += 1
+    out = [
+        "<h2>Qualifications</h2>",
+        f"<p>{len(exp)} qualifications of serving officers had expired at month end and {len(soon)} "
+        f"expire within {days} days of it.</p>",
     ]
-    parts.append(
-        _table(
-            ["Unit", "Active at month end", "Started", "Ended", "Hours"],
-            unit_table,
-            num={1, 2, 3, 4},
-            total=[
-                "Total",
-                _n(sum(att["active_by_unit"].values())),
-                _n(len(att["started"])),
-                _n(len(att["ended"])),
-                _h(sum(hours["by_unit"].values())),
-            ],
-            empty="No units.",
+    if by_type:
+        out.append(
+            _table(
+                ["Qualification", "Expired", f"Expiring within {days} days"],
+                [[_e(name), _n(a), _n(b)] for name, (a, b) in sorted(by_type.items())],
+                num={1, 2},
+                total=["Total", _n(len(exp)), _n(len(soon))],
+            )
         )
-    )
-    started = [[_e(x["collar"]), _e(x["name"]), _e(x["unit"]), _d(x["date"])] for x in att["started"]]
-    ended = [[_e(x["collar"]), _e(x["name"]), _e(x["unit"]), _d(x["date"])] for x in att["ended"]]
-    parts.append(f"<h3>Started in {_e(month_label(month))} ({len(started)})</h3>")
-    parts.append(_table(["Collar", "Name", "Unit", "Started"], started, empty="None started."))
-    parts.append(f"<h3>Ended in {_e(month_label(month))} ({len(ended)})</h3>")
-    parts.append(_table(["Collar", "Name", "Unit", "Ended"], ended, empty="None ended."))
-
-    # -- qualifications --------------------------------------------------------------------------
-    q = f.get("qualifications")
-    if q is not None:
-        days = q.get("warning_days", 60)
-        parts.append("<h2>Qualifications</h2>")
-        exp = [
-            [_e(x["collar"]), _e(x["name"]), _e(x["qualification"]), _d(x["expires"])] for x in q["expired"]
-        ]
-        soon = [
-            [_e(x["collar"]), _e(x["name"]), _e(x["qualification"]), _d(x["expires"])]
-            for x in q["expiring_60_days"]
-        ]
-        by_type: dict[str, list[int]] = {}
-        for x in q["expired"]:
-            by_type.setdefault(x["qualification"], [0, 0])[0] += 1
-        for x in q["expiring_60_days"]:
-            by_type.setdefault(x["qualification"], [0, 0])[1] += 1
-        parts.append(
-            f"<p>{len(exp)} qualifications of serving officers had expired at month end and {len(soon)} "
-            f"expire within {days} days of it.</p>"
-        )
-        if by_type:
-            parts.append(
-                _table(
-                    ["Qualification", "Expired", f"Expiring within {days} days"],
-                    [[_e(name), _n(a), _n(b)] for name, (a, b) in sorted(by_type.items())],
-                    num={1, 2},
-                    total=["Total", _n(len(exp)), _n(len(soon))],
-                )
-            )
-        if list_limit is None or len(exp) + len(soon) <= list_limit:
-            parts.append(f"<h3>Expired at month end ({len(exp)})</h3>")
-            parts.append(_table(["Collar", "Name", "Qualification", "Expired"], exp, empty="None expired."))
-            parts.append(f"<h3>Expiring within {days} days ({len(soon)})</h3>")
-            parts.append(_table(["Collar", "Name", "Qualification", "Expires"], soon, empty="None expiring."))
-        else:
-            parts.append(
-                '<p class="muted">The officers concerned are listed on the Returns tab and in the Excel '
-                "export of this return (Details sheet).</p>"
-            )
-
-    # -- per officer -----------------------------------------------------------------------------
-    officers = f["officers"]
-    if not officers_table:
-        if not officers:
-            parts.append(_GAP + f'<h2>Officers (0)</h2><p class="muted">{NOBODY}</p>')
-        return "<html><body>" + "".join(parts).replace("<h2>", _GAP + "<h2>") + "</body></html>"
-    parts.append(f'<h2 class="pagebreak" style="page-break-before: always">Officers ({len(officers):,})</h2>')
-    note = OFFICERS_NOTE.format(month=month_label(month), minimum=_h(f["minimum_hours"]))
-    parts.append(f'<p class="muted">{_e(note)}</p>')
-    if officers:
-        rows = [
-            '<table width="100%" cellspacing="0" cellpadding="2" border="1"><thead><tr>'
-            "<th>Collar</th><th>Name</th><th>Rank</th><th>Team</th><th>Status</th>"
-            '<th class="num">Hours</th><th class="num">Year to date</th><th>Minimum</th></tr></thead><tbody>'
-        ]
-        for i, o in enumerate(officers):
-            status = STATUS_LABELS.get(o.get("status", ""), o.get("status", ""))
-            rag = o["rag"]
-            rows.append(
-                f"<tr{' class=alt' if i % 2 else ''}><td>{_e(o['collar'])}</td><td>{_e(o['name'])}</td><td>{_e(o['rank'])}</td>"
-                f"<td>{_e(o['team'] or '')}</td><td>{_e(status)}</td><td class=num>{_h(o['hours'])}</td>"
-                f"<td class=num>{_h(o['ytd_hours'])}</td><td class={rag}>{RAG_WORDS.get(rag, rag)}</td></tr>"
-            )
-        rows.append("</tbody></table>")
-        parts.append("".join(rows))
+    if list_limit is None or len(exp) + len(soon) <= list_limit:
+        out.append(f"<h3>Expired at month end ({len(exp)})</h3>")
+        out.append(_table(["Collar", "Name", "Qualification", "Expired"], exp, empty="None expired."))
+        out.append(f"<h3>Expiring within {days} days ({len(soon)})</h3>")
+        out.append(_table(["Collar", "Name", "Qualification", "Expires"], soon, empty="None expiring."))
     else:
-        parts.append(f'<p class="muted">{NOBODY}</p>')
-    html = "".join(parts).replace("<h2>", _GAP + "<h2>")
-    return "<html><body>" + html + "</body></html>"
+        out.append(
+            '<p class="muted">The officers concerned are listed on the Returns tab and in the Excel '
+            "export of this return (Details sheet).</p>"
+        )
+    return "".join(out)
+
+
+def _officers(f: ReturnFigures) -> str:
+    """The per-officer table as HTML (the screen; the printout paints it, see _OfficerPages)."""
+    officers = f.officers
+    note = OFFICERS_NOTE.format(month=month_label(f.month), minimum=_h(f.minimum_hours))
+    out = [
+        f'<h2 class="pagebreak" style="page-break-before: always">Officers ({len(officers):,})</h2>',
+        f'<p class="muted">{_e(note)}</p>',
+    ]
+    if not officers:
+        out.append(f'<p class="muted">{NOBODY}</p>')
+        return "".join(out)
+    rows = [
+        '<table width="100%" cellspacing="0" cellpadding="2" border="1"><thead><tr>'
+        "<th>Collar</th><th>Name</th><th>Rank</th><th>Team</th><th>Status</th>"
+        '<th class="num">Hours</th><th class="num">Year to date</th><th>Minimum</th></tr></thead><tbody>'
+    ]
+    for i, o in enumerate(officers):
+        status = STATUS_LABELS.get(o.status, o.status)
+        rag = o.rag
+        rows.append(
+            f"<tr{' class=alt' if i % 2 else ''}><td>{_e(o.collar)}</td><td>{_e(o.name)}</td><td>{_e(o.rank)}</td>"
+            f"<td>{_e(o.team or '')}</td><td>{_e(status)}</td><td class=num>{_h(o.hours)}</td>"
+            f"<td class=num>{_h(o.ytd_hours)}</td><td class={rag}>{RAG_WORDS.get(rag, rag)}</td></tr>"
+        )
+    rows.append("</tbody></table>")
+    out.append("".join(rows))
+    return "".join(out)
+
+
+def _no_officers(f: ReturnFigures) -> str:
+    """Where the per-officer table is left out: a word only when there is nobody to list."""
+    if f.officers:
+        return ""
+    return _GAP + f'<h2>Officers (0)</h2><p class="muted">{NOBODY}</p>'
 
 
 _GAP = '<p style="font-size:3pt; margin:0">&nbsp;</p>'
@@ -459,26 +477,12 @@ NOBODY = "Nobody was serving at the end of the month, and nobody recorded hours 
 OFFICERS_NOTE = "Serving at month end, and anyone with hours in {month}. Met / Below / Zero against the minimum of {minimum} hours; n/a where it does not apply."
 
 
-def team_hours(figures: dict[str, Any]) -> dict[str, float]:
-    """Hours by team for the chart, teams without hours included (a bar of 0 says something too)."""
-    teams = figures.get("teams")
-    if teams:
-        return {t["team"]: float(t["hours"]) for t in teams}
-    return dict(figures["hours"]["by_team"])
-
-
-def _months_back(month: str, n: int) -> str:
-    from desktop.core.returns import shift_month
-
-    return shift_month(month, -n)
-
-
 # ---------------------------------------------------------------------------------------------
 # Document and painting
 # ---------------------------------------------------------------------------------------------
 
 
-def build_document(figures: dict[str, Any], settings: dict[str, Any]) -> QTextDocument:
+def build_document(figures: ReturnFigures, settings: dict[str, Any]) -> QTextDocument:
     ensure_gui_app()
     doc = QTextDocument()
     doc.setDefaultStyleSheet(_css())
@@ -486,20 +490,19 @@ def build_document(figures: dict[str, Any], settings: dict[str, Any]) -> QTextDo
     font.setPointSizeF(9)
     doc.setDefaultFont(font)
     doc.setDocumentMargin(0)
-    hours = figures["hours"]
-    if hours["by_team"]:
-        bars = charts.team_bars(team_hours(figures))
+    if figures.hours.by_team:
+        bars = charts.team_bars(figures.team_hours())
         h = _team_chart_height(len(bars))
         doc.addResource(
             QTextDocument.ResourceType.ImageResource,
             QUrl("chart://teams"),
             charts.render_image("bars", bars, TEAM_CHART_WIDTH, h),
         )
-    if figures["compliance"]["applies"]:
+    if figures.compliance.applies:
         doc.addResource(
             QTextDocument.ResourceType.ImageResource,
             QUrl("chart://compliance"),
-            charts.render_image("compliance", figures["compliance"], *COMPLIANCE_CHART),
+            charts.render_image("compliance", figures.compliance.to_json(), *COMPLIANCE_CHART),
         )
     doc.setHtml(build_html(figures, settings, officers_table=False, list_limit=QUALIFICATION_LIST_LIMIT))
     _repeat_table_headers(doc)
@@ -552,18 +555,16 @@ def _font(points: float, bold: bool = False) -> QFont:
     return font
 
 
-def _officer_values(o: dict[str, Any]) -> tuple[str, ...]:
-    status = o.get("status", "")
-    rag = o["rag"]
+def _officer_values(o: OfficerRow) -> tuple[str, ...]:
     return (
-        str(o["collar"] or ""),
-        " ".join(str(o["name"] or "").split()),
-        str(o["rank"] or ""),
-        " ".join(str(o["team"] or "").split()),
-        STATUS_LABELS.get(status, status),
-        charts.fmt_hours(o["hours"]),
-        charts.fmt_hours(o["ytd_hours"]),
-        RAG_WORDS.get(rag, rag),
+        str(o.collar or ""),
+        " ".join(str(o.name or "").split()),
+        str(o.rank or ""),
+        " ".join(str(o.team or "").split()),
+        STATUS_LABELS.get(o.status, o.status),
+        charts.fmt_hours(o.hours),
+        charts.fmt_hours(o.ytd_hours),
+        RAG_WORDS.get(o.rag, o.rag),
     )
 
 
@@ -586,10 +587,10 @@ class _OfficerPages:
     Column widths come from the values (measured once); a name or team too long for its column
     wraps onto more lines (up to MAX_LINES) and that row is taller, so pages hold rows of different heights."""
 
-    def __init__(self, figures: dict[str, Any], device: QPaintDevice, body: QRectF):
-        self.rows = figures["officers"]
-        self.month = figures["month"]
-        self.minimum = figures["minimum_hours"]
+    def __init__(self, figures: ReturnFigures, device: QPaintDevice, body: QRectF):
+        self.rows = figures.officers
+        self.month = figures.month
+        self.minimum = figures.minimum_hours
         self.body = body
         self.font = _font(8)
         self.bold = _font(8, True)
@@ -734,7 +735,7 @@ class _OfficerPages:
             h = self.heights[index]
             if index % 2:
                 painter.fillRect(QRectF(body.left(), y, body.width(), h), ALT)
-            rag = self.rows[index]["rag"]
+            rag = self.rows[index].rag
             painter.fillRect(
                 QRectF(xs[RAG_COLUMN], y, xs[RAG_COLUMN + 1] - xs[RAG_COLUMN], h),
                 QColor(RAG_FILL.get(rag, "#ffffff")),
@@ -773,7 +774,7 @@ class Printout:
     next page, so the body is clipped)."""
 
     def __init__(
-        self, doc: QTextDocument, device: QPaintDevice, figures: dict[str, Any], settings: dict[str, Any]
+        self, doc: QTextDocument, device: QPaintDevice, figures: ReturnFigures, settings: dict[str, Any]
     ):
         self.doc, self.figures = doc, figures
         self.width, self.height = float(device.width()), float(device.height())
@@ -806,7 +807,7 @@ class Printout:
         self._paint_header_footer(painter, page)
 
     def _paint_header_footer(self, painter: QPainter, page: int) -> None:
-        width, mm, month = self.width, self.mm, month_label(self.figures["month"])
+        width, mm, month = self.width, self.mm, month_label(self.figures.month)
         line = self.small_fm.height() * 1.3
         painter.setFont(self.small)
         painter.setPen(NAVY)
@@ -831,7 +832,7 @@ class Printout:
 
 
 def paint(
-    doc: QTextDocument, device: QPagedPaintDevice, figures: dict[str, Any], settings: dict[str, Any]
+    doc: QTextDocument, device: QPagedPaintDevice, figures: ReturnFigures, settings: dict[str, Any]
 ) -> int:
     """Lay ``doc`` out on ``device``'s pages, then the per-officer table, with a running header and
     footer on every page; returns the page count."""
@@ -855,7 +856,7 @@ def _setup_page(device: QPagedPaintDevice) -> None:
     device.setPageMargins(QMarginsF(14, 12, 14, 12), QPageLayout.Unit.Millimeter)
 
 
-def write_pdf(figures: dict[str, Any], settings: dict[str, Any], path: str | Path) -> int:
+def write_pdf(figures: ReturnFigures, settings: dict[str, Any], path: str | Path) -> int:
     """Write the return as an A4 PDF at ``path``; returns the number of pages."""
     ensure_gui_app()
     path = Path(path)
@@ -864,7 +865,7 @@ def write_pdf(figures: dict[str, Any], settings: dict[str, Any], path: str | Pat
         writer = QPdfWriter(str(tmp))
         writer.setResolution(300)
         _setup_page(writer)
-        writer.setTitle(f"{settings.get('force_name') or ''} monthly return {month_label(figures['month'])}")
+        writer.setTitle(f"{settings.get('force_name') or ''} monthly return {month_label(figures.month)}")
         writer.setCreator("CiP Desk")
         doc = build_document(figures, settings)
         try:
@@ -874,16 +875,16 @@ def write_pdf(figures: dict[str, Any], settings: dict[str, Any], path: str | Pat
     return pages
 
 
-def preview(parent: Any, figures: dict[str, Any], settings: dict[str, Any]) -> None:
+def preview(parent: Any, figures: ReturnFigures, settings: dict[str, Any]) -> None:
     """Qt's print preview of the return (A4); the user prints from it."""
     from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     _setup_page(printer)
-    printer.setDocName(f"Monthly return {month_label(figures['month'])}")
+    printer.setDocName(f"Monthly return {month_label(figures.month)}")
     doc = build_document(figures, settings)
     dialog = QPrintPreviewDialog(printer, parent)
-    dialog.setWindowTitle(f"Print preview: monthly return {month_label(figures['month'])}")
+    dialog.setWindowTitle(f"Print preview: monthly return {month_label(figures.month)}")
     dialog.resize(1000, 800)
     dialog.paintRequested.connect(lambda p: paint(doc, p, figures, settings))
     dialog.exec()

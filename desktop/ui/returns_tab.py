@@ -239,9 +239,9 @@ class ReturnsTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        self.figures: dict[str, Any] | None = None
-        self.lock: dict[str, Any] | None = None
-        self.diffs: list[dict[str, Any]] = []
+        self.figures: returns.ReturnFigures | None = None
+        self.lock: returns.SignedOff | None = None
+        self.diffs: list[returns.Difference] = []
         self.force: dict[str, Any] = {}
         self._token = 0
         self.busy = False
@@ -446,22 +446,14 @@ class ReturnsTab(QWidget):
         if self.figures is None:
             self.stack.setCurrentWidget(self.loading)
 
-        def work(
-            _progress: Any,
-        ) -> tuple[dict[str, Any], dict[str, Any] | None, list[dict[str, Any]], dict[str, Any]]:
-            force = settings.get_all(db)
-            now = returns.compute(db, month)
-            info = returns.lock_info(db, month)
-            if info is None:
-                return now, None, [], force
-            return info["figures"], info, returns.differences(info["figures"], now), force
+        def work(_progress: Any) -> tuple[returns.ReturnView, dict[str, Any]]:
+            return returns.view(db, month), settings.get_all(db)
 
-        def done(result: Any) -> None:
+        def done(result: tuple[returns.ReturnView, dict[str, Any]]) -> None:
             if token != self._token:
                 return  # the user has moved on to another month
             self.busy = False
-            figures, lock, diffs, force = result
-            self._show(figures, lock, diffs, force)
+            self._show(*result)
 
         def failed(exc: BaseException) -> None:
             if token != self._token:
@@ -483,53 +475,34 @@ class ReturnsTab(QWidget):
             on_error=failed,
         )
 
-    def _show(
-        self,
-        figures: dict[str, Any],
-        lock: dict[str, Any] | None,
-        diffs: list[dict[str, Any]],
-        force: dict[str, Any],
-    ) -> None:
+    def _show(self, shown: returns.ReturnView, force: dict[str, Any]) -> None:
         from desktop.reports.return_report import build_html
 
         self.force = force
-        self.lock = lock
-        self.diffs = diffs
-        shown = dict(figures)
-        if lock is not None:
-            shown["signed_off"] = {
-                "by": lock["signed_off_by"],
-                "at": f"{lock['signed_off_at']:%d/%m/%Y %H:%M}",
-                "note": lock["note"],
-            }
-        self.figures = shown
-        f = shown
-        hc, hours, comp = f["headcount"], f["hours"], f["compliance"]
-        applies = comp["applies"]
-        pct = f"{round(100 * comp['met'] / applies)}%" if applies else "–"
+        self.lock = shown.signed_off
+        self.diffs = shown.drift
+        self.figures = f = shown.figures
+        comp = f.compliance
+        pct = f"{round(100 * comp.met / comp.applies)}%" if comp.applies else "–"
         values = {
-            "headcount": (f"{hc['total']:,}", "serving officers at month end"),
-            "hours": (charts.fmt_hours(hours["total"]), "hours this month"),
-            "ytd": (
-                charts.fmt_hours(hours["year_to_date"]),
-                f"hours since {_short_date(f.get('year_start'))}",
-            ),
-            "met": (pct, f"met the minimum ({comp['met']:,} of {applies:,})"),
-            "joiners": (str(len(f["joiners"])), "joined this month"),
-            "leavers": (str(len(f["leavers"])), "left this month"),
+            "headcount": (f"{f.headcount.total:,}", "serving officers at month end"),
+            "hours": (charts.fmt_hours(f.hours.total), "hours this month"),
+            "ytd": (charts.fmt_hours(f.hours.year_to_date), f"hours since {_short_date(f.year_start)}"),
+            "met": (pct, f"met the minimum ({comp.met:,} of {comp.applies:,})"),
+            "joiners": (str(f.joiners_count), "joined this month"),
+            "leavers": (str(f.leavers_count), "left this month"),
         }
         for key, (big, small) in values.items():
             self.cards[key][0].setText(big)
             self.cards[key][1].setText(small)
-        self.compliance_chart.set_data(comp)
-        teams = f.get("teams")
-        self.team_chart.set_data({t["team"]: t["hours"] for t in teams} if teams else hours["by_team"])
+        self.compliance_chart.set_data(comp.to_json())
+        self.team_chart.set_data(f.team_hours())
         scroll = self.browser.verticalScrollBar().value()
         self.browser.setHtml(build_html(f, force, charts_inline=False, officers_table=False, cards=False))
         self.browser.verticalScrollBar().setValue(scroll)
-        self.model.set_rows(f["officers"])
+        self.model.set_rows([o.to_json() for o in f.officers])
         self._update_shown()
-        self.pages.setTabText(1, f"Officers ({len(f['officers']):,})")
+        self.pages.setTabText(1, f"Officers ({len(f.officers):,})")
         self.pages.setTabToolTip(
             1,
             "Officers serving at month end, and leavers who did hours in the month (the headcount "
@@ -549,10 +522,10 @@ class ReturnsTab(QWidget):
         if lock is None:
             self.banner.hide()
             return
-        when = f"{lock['signed_off_at']:%d/%m/%Y at %H:%M}"
+        when = f"{lock.at:%d/%m/%Y at %H:%M}"
         head = (
-            f"<b>{returns.month_label(self.month or '')} is signed off</b> by {lock['signed_off_by']} on {when}"
-            + (f" ({_esc(lock['note'])})" if lock.get("note") else "")
+            f"<b>{returns.month_label(self.month or '')} is signed off</b> by {lock.by} on {when}"
+            + (f" ({_esc(lock.note)})" if lock.note else "")
             + ". These are the figures as signed off."
         )
         if self.diffs:
@@ -650,8 +623,8 @@ class ReturnsTab(QWidget):
             self,
             "Sign off and lock",
             f"Sign off the return for {label}?\n\n"
-            f"{f['headcount']['total']} serving officers, {charts.fmt_hours(f['hours']['total'])} hours, "
-            f"{f['compliance']['met']} of {f['compliance']['applies']} met the minimum.\n\n"
+            f"{f.headcount.total} serving officers, {charts.fmt_hours(f.hours.total)} hours, "
+            f"{f.compliance.met} of {f.compliance.applies} met the minimum.\n\n"
             "These figures will be kept exactly as they are now. Later changes to duties or officers in "
             f"{label} will warn, and this tab will show what differs.",
         ):
@@ -679,10 +652,7 @@ def _esc(text: Any) -> str:
     return escape(str(text))
 
 
-def _short_date(iso: str | None) -> str:
-    if not iso:
-        return "1 April"
-    day = dt.date.fromisoformat(iso)
+def _short_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 

@@ -153,7 +153,7 @@ def main() -> bool:
             wall,
             cpu,
             TARGETS["figures"],
-            f"   ({len(figures['officers']):,} officer rows, {figures['hours']['total']:,.0f} hours)",
+            f"   ({len(figures.officers):,} officer rows, {figures.hours.total:,.0f} hours)",
         )
 
         force = settings.get_all(db)
