@@ -57,7 +57,7 @@ def run_self_test() -> int:
         assert migrate.state(db.engine).current == migrate.head(), "the schema is not at this version"
 
         step = "importing a generated workbook"
-        from desktop.core import importer
+        from desktop import importing as importer
 
         expected = _workbook(folder / "roster.xlsx")
         result = importer.run(db, folder / "roster.xlsx")

@@ -10,8 +10,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
+from desktop import importing as importer
 from desktop.core import data_protection as dp
-from desktop.core import importer, returns, roster, settings
+from desktop.core import returns, roster, settings
 from desktop.core.models import AuditEvent, Duty, ImportRow, LegacyField, MonthLock, Officer
 
 TODAY = dt.date(2026, 6, 15)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core import importer
+from desktop import importing as importer
 from desktop.core.db import open_database
 from desktop.core.paths import db_url
 from desktop.excel import read_worker, reader

@@ -14,7 +14,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from desktop.core import importer, returns, roster, settings
+from desktop import importing as importer
+from desktop.core import returns, roster, settings
 from desktop.core.db import Database
 from desktop.core.logs import redacted_traceback
 from desktop.core.models import Duty, ImportRow, LegacyField, Officer

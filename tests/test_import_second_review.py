@@ -8,8 +8,9 @@ import datetime as dt
 
 import pytest
 
+from desktop import importing as importer
 from desktop.cli import main
-from desktop.core import importer, roster
+from desktop.core import roster
 from desktop.core.db import open_database
 from desktop.core.errors import ValidationError
 from desktop.core.paths import db_url

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core import data_protection, importer, qualifications, returns, roster, settings
+from desktop import importing as importer
+from desktop.core import data_protection, qualifications, returns, roster, settings
 from desktop.excel.qualifications_export import export_expiring
-from desktop.excel.rejects import write_rejects
 from desktop.excel.return_export import export_return
 from desktop.excel.roster_export import export_roster
+from desktop.importing.rejects import write_rejects
 from tests.helpers_import import messy_rows, write_xlsx
 from tests.helpers_returns import MONTH, build_march_2025
 

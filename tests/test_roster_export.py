@@ -7,7 +7,8 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from desktop.core import importer, roster
+from desktop import importing as importer
+from desktop.core import roster
 from desktop.core.db import open_database
 from desktop.core.paths import db_url
 from desktop.excel.roster_export import export_roster

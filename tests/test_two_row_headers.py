@@ -232,7 +232,7 @@ def test_the_row_above_must_name_a_field_where_the_header_is_blank() -> None:
 
 
 def test_importer_plans_the_reviewer_example(db: Database, tmp_path: Path) -> None:
-    from desktop.core import importer
+    from desktop import importing as importer
 
     reviewer_roster(tmp_path)
     p = importer.plan(db, tmp_path / "r.xlsx")
