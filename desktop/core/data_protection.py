@@ -604,7 +604,7 @@ def subject_access_export(db: Database, officer_id: int, out: str | Path) -> Pat
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    from desktop.excel.safe import write_cell
+    from desktop.excel.writer import write_cell
 
     sheets = subject_access_data(db, officer_id)
     wb = Workbook()

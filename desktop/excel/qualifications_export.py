@@ -8,7 +8,7 @@ from pathlib import Path
 
 from desktop.core.private_files import private_output
 from desktop.core.qualifications import ExpiringRow
-from desktop.excel.safe import write_cell
+from desktop.excel.writer import write_cell
 
 HEADERS = ("Collar number", "Name", "Team", "Qualification", "Achieved", "Expires", "Status", "Days left")
 WIDTHS = (14, 30, 20, 30, 12, 12, 14, 10)

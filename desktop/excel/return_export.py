@@ -16,7 +16,7 @@ from typing import Any
 from desktop.core.domain import STATUS_LABELS
 from desktop.core.private_files import private_output
 from desktop.core.returns import month_label
-from desktop.excel.safe import printable, write_cell
+from desktop.excel.writer import printable, write_cell
 
 RAG_WORDS = {"green": "Met", "amber": "Below", "red": "Zero", "grey": "n/a"}
 RAG_FILLS = {"green": "C8E6C9", "amber": "FFE9A8", "red": "F8C7C7", "grey": "EEEEEE"}

@@ -19,7 +19,7 @@ from desktop.core.domain import STATUS_LABELS
 from desktop.core.models import LegacyField, Officer, RankDef
 from desktop.core.private_files import private_output
 from desktop.core.progress import Progress, report
-from desktop.excel.safe import write_cell
+from desktop.excel.writer import write_cell
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("Collar number", "collar"),

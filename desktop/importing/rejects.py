@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.private_files import private_output
-from desktop.excel.safe import write_cell
+from desktop.excel.writer import write_cell
 
 REASON_HEADER = "Reason rejected"
 WARNING_HEADER = "Import warnings"
