@@ -96,7 +96,7 @@ def open_for_window(url: str, parent: Any = None) -> Opened | None:
     from sqlalchemy.engine import make_url
 
     from desktop.core import backup, instance_lock, integrity, migrate
-    from desktop.core.db import open_database
+    from desktop.core.startup import open_database
     from desktop.ui import backup_ui
 
     if not url.startswith("sqlite"):
@@ -214,8 +214,8 @@ def run_gui(db_url: str | None, *, demo: bool = False) -> int:
     try:
         if demo:
             from desktop.core import settings
-            from desktop.core.db import open_database
             from desktop.core.paths import db_url as to_url
+            from desktop.core.startup import open_database
 
             folder = Path(tempfile.mkdtemp(prefix="cipdesk-demo-"))
             db = open_database(to_url(str(folder / "demo.sqlite")), backup_dir=folder / "backups")

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from desktop import importing as importer
-from desktop.core.db import open_database
 from desktop.core.paths import db_url
+from desktop.core.startup import open_database
 from desktop.excel import read_worker, reader
 from desktop.excel.headers import find_header_row
 from desktop.excel.read_worker import Limits

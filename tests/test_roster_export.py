@@ -9,9 +9,9 @@ from openpyxl import load_workbook
 
 from desktop import importing as importer
 from desktop.core import roster
-from desktop.core.db import open_database
 from desktop.core.paths import db_url
 from desktop.core.roster_export import roster_table
+from desktop.core.startup import open_database
 from desktop.excel.roster_export import export_roster
 from tests.helpers_import import messy_rows, use_tmp_backups, write_xlsx
 

@@ -101,7 +101,7 @@ def bare_read(path: Path) -> float:
 CHILD = r"""
 import json, resource, sys, time
 from pathlib import Path
-from desktop.core.db import open_database
+from desktop.core.startup import open_database
 from desktop.core.paths import db_url
 from desktop import importing as importer
 from desktop.core import settings
@@ -120,7 +120,7 @@ print(json.dumps({"seconds": took, "peak_mb": peak, "counts": result.plan.counts
 FLOOR = r"""
 import json, sys, time
 from pathlib import Path
-from desktop.core.db import open_database
+from desktop.core.startup import open_database
 from desktop.core.paths import db_url
 from desktop import importing as importer
 folder = Path(sys.argv[1])
