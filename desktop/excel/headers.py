@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from desktop.excel.read_worker import column_letter  # 0 -> A, 25 -> Z, 26 -> AA
 from desktop.excel.values import Synonyms, cell_text, is_blank, month_label, norm, parse_month
 
 HEADER_SEARCH_ROWS = 20
@@ -47,16 +48,6 @@ FIELD_TARGETS: tuple[tuple[str, str], ...] = (
     ("notes", "Notes"),
 )
 FIELD_LABEL = dict(FIELD_TARGETS)
-
-
-def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    n = index + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def target_label(target: str) -> str:
