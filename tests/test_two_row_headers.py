@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from desktop.core.db import Database
 from desktop.excel.headers import find_header_row, header_block, is_two_row_header, map_columns
 from desktop.excel.reader import open_workbook
-from desktop.excel.values import load_synonyms
+from desktop.importing.words import load_synonyms
 from tests.helpers_import import write_csv
 
 SYN = load_synonyms()
