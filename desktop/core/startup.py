@@ -33,46 +33,58 @@ def open_database(
     """
     if read_only and url.startswith("sqlite"):
         return open_read_only(url)
-    path: Path | None = None
-    if url.startswith("sqlite"):
-        name = make_url(url).database
-        if name and name != ":memory:":
-            path = Path(name)
-            if path.exists() and path.is_dir():
-                raise DatabaseOpenError(f"{path} is a folder, not a CiP Desk database file.")
-            if path.parent.exists() and not path.parent.is_dir():
-                raise DatabaseOpenError(
-                    f"{path.parent} is a file, not a folder. Choose another place for the database."
-                )
-            if not path.parent.exists():
-                try:
-                    path.parent.mkdir(parents=True, mode=0o700)
-                except OSError as exc:
-                    raise DatabaseOpenError(
-                        f"Cannot create the folder {path.parent}: {exc.strerror}."
-                    ) from exc
-            if not path.exists():
-                _create_private_file(path)
-            else:
-                refuse_non_sqlite(path)
+    path = _prepare_sqlite_file(url) if url.startswith("sqlite") else None
     engine = make_engine(url)
     db = Database(url, engine)
     if migrate_now:
-        try:
-            state = migrate.state(engine)
-        except DatabaseOpenError:
-            engine.dispose()
-            raise
-        use_wal(engine)
-        if state.needs_upgrade:
-            if path is not None and state.current is not None:
-                _backup_before_migration(path, backup_dir)
-            migrate.upgrade(engine)
-        seed.ensure_seeded(db)
-        backup.clean_leftovers(db)  # a killed restore's staged copy, a failed backup's file
+        _bring_up_to_date(db, path, backup_dir)
     else:
         use_wal(engine)
     return db
+
+
+def _prepare_sqlite_file(url: str) -> Path | None:
+    """The SQLite file of ``url`` (None for an in-memory database), its folder made (private) and the
+    file created readable by its user only when missing. Refuses a folder, a path under a file, and a
+    file that is not a SQLite database."""
+    name = make_url(url).database
+    if not name or name == ":memory:":
+        return None
+    path = Path(name)
+    if path.exists() and path.is_dir():
+        raise DatabaseOpenError(f"{path} is a folder, not a CiP Desk database file.")
+    if path.parent.exists() and not path.parent.is_dir():
+        raise DatabaseOpenError(
+            f"{path.parent} is a file, not a folder. Choose another place for the database."
+        )
+    if not path.parent.exists():
+        try:
+            path.parent.mkdir(parents=True, mode=0o700)
+        except OSError as exc:
+            raise DatabaseOpenError(f"Cannot create the folder {path.parent}: {exc.strerror}.") from exc
+    if not path.exists():
+        _create_private_file(path)
+    else:
+        refuse_non_sqlite(path)
+    return path
+
+
+def _bring_up_to_date(db: Database, path: Path | None, backup_dir: Path | None) -> None:
+    """Migrate to this version (a SQLite file that holds data is backed up first), fill empty
+    reference tables, and remove what a killed restore or backup left behind."""
+    engine = db.engine
+    try:
+        state = migrate.state(engine)
+    except DatabaseOpenError:
+        engine.dispose()
+        raise
+    use_wal(engine)
+    if state.needs_upgrade:
+        if path is not None and state.current is not None:
+            _backup_before_migration(path, backup_dir)
+        migrate.upgrade(engine)
+    seed.ensure_seeded(db)
+    backup.clean_leftovers(db)  # a killed restore's staged copy, a failed backup's file
 
 
 def _create_private_file(path: Path) -> None:
