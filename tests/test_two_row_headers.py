@@ -43,8 +43,8 @@ def write_merged(
 
 
 def decide(rows: list[list[Any]], hdr: int | None = None) -> tuple[list[tuple[str, str]], int]:
-    """What importer._decide does with the header: (header text, target) per column and the 0-based
-    index of the last header row."""
+    """What the import's decide step does with the header: (header text, target) per column and the
+    0-based index of the last header row."""
     if hdr is None:
         found = find_header_row(rows, SYN)
         assert found is not None
