@@ -361,15 +361,12 @@ class RowDecider:
             "created",
             row.collar,
             name,
-            None,
-            [],
-            row.warnings,
-            ip_stage,
-            {},
-            vals,
-            row.legacy,
-            row.hours,
-            row.raw,
+            warnings=row.warnings,
+            ip_stage=ip_stage,
+            values=vals,
+            legacy=row.legacy,
+            hours=row.hours,
+            original=row.raw,
         )
 
     def _compared(self, row: RowDraft, name: str, ip_stage: dt.date | None) -> RowPlan:
@@ -398,14 +395,13 @@ class RowDecider:
             row.collar,
             name,
             oid,
-            [],
-            row.warnings,
-            ip_stage,
-            changes,
-            row.values,
-            row.legacy,
-            row.hours,
-            row.raw,
+            warnings=row.warnings,
+            ip_stage=ip_stage,
+            changes=changes,
+            values=row.values,
+            legacy=row.legacy,
+            hours=row.hours,
+            original=row.raw,
         )
 
 
