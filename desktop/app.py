@@ -104,7 +104,7 @@ def open_for_window(url: str, parent: Any = None) -> Opened | None:
     from sqlalchemy.engine import make_url
 
     from desktop.core import backup, instance_lock, integrity, migrate
-    from desktop.core.db import open_database
+    from desktop.core.startup import open_database
     from desktop.ui import backup_ui
 
     if not url.startswith("sqlite"):
@@ -223,8 +223,8 @@ def run_gui(db_url: str | None, *, demo: bool = False) -> int:
     try:
         if demo:
             from desktop.core import settings
-            from desktop.core.db import open_database
             from desktop.core.paths import db_url as to_url
+            from desktop.core.startup import open_database
 
             remove_old_demos()
             demo_folder = folder = Path(tempfile.mkdtemp(prefix=DEMO_PREFIX))

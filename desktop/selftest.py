@@ -49,15 +49,15 @@ def run_self_test() -> int:
     try:
         step = "creating the database and running the migrations"
         from desktop.core import migrate, settings
-        from desktop.core.db import open_database
         from desktop.core.paths import db_url
+        from desktop.core.startup import open_database
 
         db = open_database(db_url(str(folder / "selftest.sqlite")), backup_dir=folder / "backups")
         settings.set_value(db, "backup_folder", str(folder / "backups"))
         assert migrate.state(db.engine).current == migrate.head(), "the schema is not at this version"
 
         step = "importing a generated workbook"
-        from desktop.core import importer
+        from desktop import importing as importer
 
         expected = _workbook(folder / "roster.xlsx")
         result = importer.run(db, folder / "roster.xlsx")

@@ -21,8 +21,9 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
-from desktop.core.db import Database, open_database  # noqa: E402
+from desktop.core.db import Database  # noqa: E402
 from desktop.core.paths import db_url  # noqa: E402
+from desktop.core.startup import open_database  # noqa: E402
 
 PG_URL = os.environ.get("CIPDESK_TEST_PG", "").strip()
 

@@ -236,7 +236,7 @@ WORKER = r"""
 import contextlib, hashlib, io, json, os, sys, time, traceback
 from pathlib import Path
 from desktop import cli
-from desktop.core.db import open_database
+from desktop.core.startup import open_database
 from desktop.core.paths import db_url
 from desktop.core import settings
 from desktop.excel import reader

@@ -13,9 +13,9 @@ import pytest
 
 from desktop import cli
 from desktop.core import backup, integrity, roster, settings
-from desktop.core.db import open_database
 from desktop.core.errors import NewerDatabaseError
 from desktop.core.paths import db_url
+from desktop.core.startup import open_database
 
 
 @pytest.fixture(autouse=True)

@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 
 from desktop import cli
 from desktop.core import paths
-from desktop.core.db import open_database
 from desktop.core.models import Officer
 from desktop.core.paths import db_url, resolve_db
+from desktop.core.startup import open_database
 
 REPO = Path(__file__).resolve().parents[1]
 # The commands of shared/CLI.md (checked against the file itself where it is available).

@@ -19,8 +19,9 @@ from openpyxl import Workbook
 from sqlalchemy.engine import make_url
 
 from desktop.core import roster
-from desktop.core.db import open_database, sqlite_backup
+from desktop.core.db import sqlite_backup
 from desktop.core.paths import db_url
+from desktop.core.startup import open_database
 
 REPO = Path(__file__).resolve().parents[1]
 COMMANDS = ("import", "export", "return", "demo-data", "backup", "restore")

@@ -10,9 +10,11 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
+from desktop import importing as importer
 from desktop.core import data_protection as dp
-from desktop.core import importer, returns, roster, settings
+from desktop.core import returns, roster, settings
 from desktop.core.models import AuditEvent, Duty, ImportRow, LegacyField, MonthLock, Officer
+from desktop.excel.subject_access import write_subject_access
 
 TODAY = dt.date(2026, 6, 15)
 PERSONAL = (
@@ -200,7 +202,7 @@ def test_subject_access_export_contents(db, tmp_path):
     roster.update_officer(db, oid, {"phone": "01234 567890"}, reason="phoned in")
     _duties(db, oid, [dt.date(2023, 5, 1), dt.date(2023, 5, 9)], hours=4.5)
     roster.create_officer(db, {"collar": "999", "surname": "Someoneelse"})
-    out = dp.subject_access_export(db, oid, tmp_path / "sar.xlsx")
+    out = write_subject_access(dp.subject_access_data(db, oid), tmp_path / "sar.xlsx")
     wb = load_workbook(out)
     assert wb.sheetnames == [
         "About this export",

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from desktop.core import demo, qualifications, roster
-from desktop.core.db import Database, open_database
+from desktop.core.db import Database
 from desktop.core.domain import DUTY_TYPES, LEAVING_REASONS, STATUSES, is_serving, month_bounds
 from desktop.core.errors import Cancelled, CipDeskError
 from desktop.core.models import (
@@ -28,6 +28,7 @@ from desktop.core.models import (
     Unit,
 )
 from desktop.core.paths import db_url
+from desktop.core.startup import open_database
 
 TODAY = dt.date(2026, 5, 14)
 OFFICERS = 60

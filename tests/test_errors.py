@@ -79,8 +79,8 @@ def test_read_only_database_file(exc):
 
 @pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root may write anywhere")
 def test_a_really_read_only_folder(tmp_path):
-    from desktop.core.db import open_database
     from desktop.core.paths import db_url
+    from desktop.core.startup import open_database
 
     folder = tmp_path / "locked"
     folder.mkdir()

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.excel.reader import FileRefused, detect_delimiter, open_workbook
+from desktop.excel.read_worker import detect_delimiter
+from desktop.excel.reader import FileRefused, open_workbook
 from tests.helpers_import import write_csv, write_encrypted, write_ods, write_xls, write_xlsx
 
 ROWS = [

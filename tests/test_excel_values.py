@@ -10,13 +10,12 @@ from hypothesis import strategies as st
 
 from desktop.excel.values import (
     BadValue,
-    load_synonyms,
-    parse_bool,
     parse_date,
     parse_month,
     parse_number,
     serial_to_date,
 )
+from desktop.importing.words import load_synonyms, parse_bool
 
 dates = st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2099, 12, 31))
 MONTH_ABBR = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]

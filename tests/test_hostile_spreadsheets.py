@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core import importer
-from desktop.core.db import open_database
+from desktop import importing as importer
 from desktop.core.paths import db_url
+from desktop.core.startup import open_database
 from desktop.excel import read_worker, reader
 from desktop.excel.headers import find_header_row
 from desktop.excel.read_worker import Limits
 from desktop.excel.reader import FileRefused, SheetRefused, open_workbook
-from desktop.excel.values import load_synonyms
+from desktop.importing.words import load_synonyms
 from tests import helpers_hostile as hostile
 from tests.helpers_import import db_fingerprint, use_tmp_backups, write_csv
 

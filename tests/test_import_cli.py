@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from desktop.cli import main
-from desktop.core.db import open_database
 from desktop.core.paths import db_url
+from desktop.core.startup import open_database
 from tests.helpers_import import db_fingerprint, messy_rows, use_tmp_backups, write_encrypted, write_xlsx
 
 KEYS = ["file", "sheet", "header_row", "rows", "created", "updated", "unchanged", "skipped", "rejected",

@@ -14,10 +14,12 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from desktop.core import importer, returns, roster, settings
+from desktop import importing as importer
+from desktop.core import returns, roster, settings
 from desktop.core.db import Database
 from desktop.core.logs import redacted_traceback
 from desktop.core.models import Duty, ImportRow, LegacyField, Officer
+from desktop.core.roster_export import roster_table
 from desktop.excel.return_export import export_return
 from desktop.excel.roster_export import export_roster
 from tests.helpers_import import patch_xlsx, use_tmp_backups, write_csv, write_xlsx
@@ -141,7 +143,7 @@ def test_control_characters_then_export(idb: Database, tmp_path: Path) -> None:
     roster.set_legacy_field(idb, oid, "Shoe\x07size", "9\x08")
 
     out = tmp_path / "roster.xlsx"
-    assert export_roster(idb, out) == 1
+    assert export_roster(roster_table(idb), out) == 1
     got = list(load_workbook(out)["Roster"].iter_rows(values_only=True))
     assert got[0][-1] == "Shoesize"
     assert got[1][2] == "Jo" and got[1][5] == "ResponseA" and got[1][-1] == "9"
@@ -157,7 +159,7 @@ def test_an_import_and_an_export_log_no_personal_data(idb: Database, tmp_path: P
     caplog.set_level(logging.DEBUG)
     path = hostile_workbook(tmp_path / "hostile.xlsx")
     importer.run(idb, path, today=TODAY)
-    export_roster(idb, tmp_path / "roster.xlsx")
+    export_roster(roster_table(idb), tmp_path / "roster.xlsx")
     logged = caplog.text
     assert "SSSSS" not in logged and "Nul" not in logged and "Bell" not in logged
 

@@ -8,11 +8,12 @@ import datetime as dt
 
 import pytest
 
+from desktop import importing as importer
 from desktop.cli import main
-from desktop.core import importer, roster
-from desktop.core.db import open_database
+from desktop.core import roster
 from desktop.core.errors import ValidationError
 from desktop.core.paths import db_url
+from desktop.core.startup import open_database
 from tests.helpers_import import use_tmp_backups, write_xlsx
 
 HEADER = ["Collar No.", "Surname", "Forenames", "Date Joined", "Apr-25"]

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from desktop.core import importer, roster
+from desktop import importing as importer
+from desktop.core import roster
 from desktop.core.db import Database
 from desktop.core.errors import Cancelled
 from desktop.core.models import (

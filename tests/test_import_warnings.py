@@ -10,11 +10,12 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from desktop.core import importer, pathway, returns, roster, settings
+from desktop import importing as importer
+from desktop.core import pathway, returns, roster, settings
 from desktop.core.db import Database
 from desktop.core.domain import LEAVING_REASONS, NOT_RECORDED
 from desktop.core.models import AuditEvent, StageAchieved
-from desktop.excel.rejects import WARNING_HEADER, write_warnings
+from desktop.importing.rejects import WARNING_HEADER, write_warnings
 from tests.helpers_import import use_tmp_backups, write_xlsx
 
 TODAY = dt.date(2026, 7, 1)

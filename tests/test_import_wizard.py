@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop.core import importer, roster
+from desktop import importing as importer
+from desktop.core import roster
 from desktop.ui import dialogs, tasks
 from desktop.ui.import_wizard import ImportWizard, PreviewModel, row_details, run_import_wizard
 from tests.helpers_import import messy_rows, use_tmp_backups, write_encrypted, write_xlsx
@@ -159,7 +160,7 @@ def test_wizard_imports_leavers_without_reasons_and_shows_the_warnings(
     from openpyxl import load_workbook
 
     from desktop.core.domain import NOT_RECORDED
-    from desktop.excel.rejects import WARNING_HEADER
+    from desktop.importing.rejects import WARNING_HEADER
     from desktop.ui.import_wizard import WARNING_COLOUR, WARNINGS
     from desktop.ui.roster_model import REASON_NOT_RECORDED
     from desktop.ui.roster_tab import RosterTab

@@ -13,10 +13,11 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from desktop.core import migrate, roster
-from desktop.core.db import make_engine, open_database
+from desktop.core.db import make_engine
 from desktop.core.errors import DatabaseOpenError, NewerDatabaseError, plain_message
 from desktop.core.models import Base
 from desktop.core.paths import db_url
+from desktop.core.startup import open_database
 
 
 def _version(path: Path) -> str | None:

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from desktop.cli import main
-from desktop.core.db import open_database
 from desktop.core.output_paths import OutputPathError, check_output_path
 from desktop.core.paths import db_url
+from desktop.core.startup import open_database
 from tests.helpers_import import db_fingerprint, messy_rows, use_tmp_backups, write_xlsx
 
 

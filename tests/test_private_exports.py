@@ -10,11 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core import data_protection, importer, qualifications, returns, roster, settings
+from desktop import importing as importer
+from desktop.core import data_protection, qualifications, returns, roster, settings
+from desktop.core.roster_export import roster_table
 from desktop.excel.qualifications_export import export_expiring
-from desktop.excel.rejects import write_rejects
 from desktop.excel.return_export import export_return
 from desktop.excel.roster_export import export_roster
+from desktop.excel.subject_access import write_subject_access
+from desktop.importing.rejects import write_rejects
 from tests.helpers_import import messy_rows, write_xlsx
 from tests.helpers_returns import MONTH, build_march_2025
 
@@ -51,12 +54,14 @@ def _writers(db, officer, tmp_path):
     from desktop.reports import return_report
 
     return {
-        "roster.xlsx": lambda p: export_roster(db, p),
+        "roster.xlsx": lambda p: export_roster(roster_table(db), p),
         "rejects.xlsx": lambda p: write_rejects(p, plan),
         "return.xlsx": lambda p: export_return(figures, force, p),
         "return.pdf": lambda p: return_report.write_pdf(figures, force, p),
         "qualifications.xlsx": lambda p: export_expiring(expiring, p, on=dt.date(2025, 3, 31), window=60),
-        "subject-access.xlsx": lambda p: data_protection.subject_access_export(db, officer, p),
+        "subject-access.xlsx": lambda p: write_subject_access(
+            data_protection.subject_access_data(db, officer), p
+        ),
     }
 
 
@@ -88,7 +93,7 @@ def test_an_export_that_fails_half_way_leaves_the_file_that_was_there(db, office
 
     monkeypatch.setattr(Workbook, "save", fails)
     with pytest.raises(OSError):
-        export_roster(db, target)
+        export_roster(roster_table(db), target)
     assert target.read_bytes() == b"last week's roster"
     assert _only(tmp_path / "out") == ["roster.xlsx"]
 

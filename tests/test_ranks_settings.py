@@ -10,7 +10,8 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from desktop.core import importer, ranks, returns, roster, settings
+from desktop import importing as importer
+from desktop.core import ranks, returns, roster, settings
 from desktop.core.errors import ValidationError
 from desktop.core.models import AuditEvent
 from desktop.ui import dialogs

@@ -17,8 +17,8 @@ import pytest
 
 from desktop import cli
 from desktop.core import backup, migrate, roster, settings
-from desktop.core.db import open_database
 from desktop.core.paths import db_url
+from desktop.core.startup import open_database
 
 
 @pytest.fixture(autouse=True)

@@ -107,7 +107,7 @@ def test_a_back_dated_change_into_a_signed_off_month_needs_a_reason(db):
 def test_an_import_into_a_signed_off_month_is_named_and_carries_its_reason(db, tmp_path):
     from openpyxl import Workbook
 
-    from desktop.core import importer
+    from desktop import importing as importer
 
     officer(db, "4521")
     returns.sign_off(db, "2025-03")
@@ -148,7 +148,7 @@ def test_the_leaving_dialog_asks_why_for_a_signed_off_month(ctx, qtbot, monkeypa
 def test_a_monthly_total_over_recorded_duties_is_named_before_it_counts_twice(db, tmp_path):
     from openpyxl import Workbook
 
-    from desktop.core import importer
+    from desktop import importing as importer
 
     oid = officer(db, "4521")
     for day in (9, 10):
@@ -167,7 +167,7 @@ def test_a_monthly_total_over_recorded_duties_is_named_before_it_counts_twice(db
 def test_a_new_officer_back_dated_into_a_signed_off_month_needs_a_reason(db, tmp_path):
     from openpyxl import Workbook
 
-    from desktop.core import importer
+    from desktop import importing as importer
     from desktop.core.hours import LockedMonthError
 
     returns.sign_off(db, "2025-03")

@@ -7,9 +7,11 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from desktop.core import importer, roster
-from desktop.core.db import open_database
+from desktop import importing as importer
+from desktop.core import roster
 from desktop.core.paths import db_url
+from desktop.core.roster_export import roster_table
+from desktop.core.startup import open_database
 from desktop.excel.roster_export import export_roster
 from tests.helpers_import import messy_rows, use_tmp_backups, write_xlsx
 
@@ -27,7 +29,7 @@ def test_columns_dates_legacy_fields_and_risky_text(db, tmp_path: Path) -> None:
     oid = roster.find_by_collar(db, "4521")
     roster.update_officer(db, oid, {"team": '=HYPERLINK("x")', "employer": "+44 Ltd"})
     out = tmp_path / "r.xlsx"
-    assert export_roster(db, out) == 4  # the leaver without a leaving date too
+    assert export_roster(roster_table(db), out) == 4  # the leaver without a leaving date too
     wb = load_workbook(out)
     assert wb.sheetnames == ["Roster"]
     ws = wb["Roster"]
@@ -49,13 +51,13 @@ def test_export_import_export_round_trip(db, tmp_path: Path) -> None:
               ["77", "Gone", "Left", "01/01/2015", "01/01/2020", "Joined the regulars", "Y", "Response", "NHS"]]  # fmt: skip
     importer.run(db, write_xlsx(tmp_path / "l.xlsx", leaver))
     first = tmp_path / "first.xlsx"
-    export_roster(db, first)
+    export_roster(roster_table(db), first)
 
     other = open_database(db_url(str(tmp_path / "empty.sqlite")), backup_dir=tmp_path / "b2")
     use_tmp_backups(other, tmp_path / "b2")
     result = importer.run(other, first)
     assert result.plan.counts["rejected"] == 0 and result.plan.counts["created"] == 5
     second = tmp_path / "second.xlsx"
-    export_roster(other, second)
+    export_roster(roster_table(other), second)
     other.dispose()
     assert values(first) == values(second)

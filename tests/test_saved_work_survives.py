@@ -27,8 +27,8 @@ from pathlib import Path
 import pytest
 
 from desktop.core import instance_lock, roster
-from desktop.core.db import open_database
 from desktop.core.paths import db_url
+from desktop.core.startup import open_database
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX processes and signals")
 
@@ -189,7 +189,7 @@ WRITER = textwrap.dedent(
     import os, subprocess, sys
     from pathlib import Path
     from desktop.core import roster
-    from desktop.core.db import open_database
+    from desktop.core.startup import open_database
     from desktop.core.instance_lock import InstanceLock
     from desktop.core.paths import db_url
     path = sys.argv[1]

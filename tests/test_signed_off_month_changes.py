@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from desktop import importing as importer
 from desktop.core import attachments as att
-from desktop.core import hours, importer, month_locks, pathway, returns, roster
+from desktop.core import hours, month_locks, pathway, returns, roster
 from desktop.core import qualifications as quals
 from desktop.core.models import Unit
 from desktop.core.month_locks import LockedMonthError

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from desktop.core.db import Database
 from desktop.excel.headers import find_header_row, header_block, is_two_row_header, map_columns
 from desktop.excel.reader import open_workbook
-from desktop.excel.values import load_synonyms
+from desktop.importing.words import load_synonyms
 from tests.helpers_import import write_csv
 
 SYN = load_synonyms()
@@ -43,8 +43,8 @@ def write_merged(
 
 
 def decide(rows: list[list[Any]], hdr: int | None = None) -> tuple[list[tuple[str, str]], int]:
-    """What importer._decide does with the header: (header text, target) per column and the 0-based
-    index of the last header row."""
+    """What the import's decide step does with the header: (header text, target) per column and the
+    0-based index of the last header row."""
     if hdr is None:
         found = find_header_row(rows, SYN)
         assert found is not None
@@ -232,7 +232,7 @@ def test_the_row_above_must_name_a_field_where_the_header_is_blank() -> None:
 
 
 def test_importer_plans_the_reviewer_example(db: Database, tmp_path: Path) -> None:
-    from desktop.core import importer
+    from desktop import importing as importer
 
     reviewer_roster(tmp_path)
     p = importer.plan(db, tmp_path / "r.xlsx")

@@ -172,7 +172,7 @@ class Commands(QObject):
         self.say(f"ok {backup.backup_before(self.db, 'manual')}")
 
     def do_import(self, path: str) -> None:
-        from desktop.core import importer
+        from desktop import importing as importer
 
         result = importer.run(self.db, path)
         self.window.ctx.notify("imports")

@@ -45,7 +45,7 @@ def run(args: Any) -> int:
             )
         backup._atomic_sqlite_backup(live, out)
     else:
-        from desktop.core.db import open_database
+        from desktop.core.startup import open_database
 
         db = open_database(url, migrate_now=False)
         try:

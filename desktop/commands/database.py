@@ -22,8 +22,9 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from desktop.core import instance_lock, migrate
-from desktop.core.db import Database, open_database, open_read_only
+from desktop.core.db import Database, open_read_only
 from desktop.core.errors import CipDeskError
+from desktop.core.startup import open_database
 
 
 class Refused(CipDeskError):

@@ -18,9 +18,10 @@ def run(args: Any) -> int:
     except OutputPathError as exc:
         print(f"cipdesk export: {exc} Nothing was written.", file=sys.stderr)
         return 2
+    from desktop.core.roster_export import roster_table
     from desktop.excel.roster_export import export_roster
 
     with database.for_reading(args.db_url, "cipdesk export") as db:
-        count = export_roster(db, args.out)
+        count = export_roster(roster_table(db), args.out)
     print(f"Exported {count} officers to {args.out}.", file=sys.stderr)
     return 0

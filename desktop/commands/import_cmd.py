@@ -13,11 +13,12 @@ import json
 import sys
 from typing import Any
 
+from desktop import importing as importer
 from desktop.commands import database
-from desktop.core import importer, month_locks
-from desktop.core.import_text import row_details
+from desktop.core import month_locks
 from desktop.core.output_paths import OutputPathError, check_output_path
 from desktop.excel.reader import FileRefused
+from desktop.importing.texts import row_details
 
 # Updated rows named one by one on the command line, old → new (the rest are counted).
 SHOW_UPDATES = 50
@@ -85,7 +86,7 @@ def run(args: Any) -> int:
             )
         if args.rejects and plan.rejected_rows:
             from desktop.core.errors import plain_message
-            from desktop.excel.rejects import write_rejects
+            from desktop.importing.rejects import write_rejects
 
             try:
                 write_rejects(args.rejects, plan)

@@ -21,8 +21,8 @@ def _fail(message: str) -> int:
 
 def run(args: Any) -> int:
     from desktop.core import backup, instance_lock
-    from desktop.core.db import open_database
     from desktop.core.errors import DatabaseOpenError
+    from desktop.core.startup import open_database
 
     src = Path(args.src).expanduser()
     url = args.db_url

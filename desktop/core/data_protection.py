@@ -11,8 +11,8 @@ rows with their collar number too), and their personal values wherever the audit
 written about them holds one. It is audited (one "anonymise" event per officer with who, when and
 why) and a backup is made first.
 
-Subject access: one officer's whole record as one workbook (one sheet per kind of record), user text
-written through ``desktop.excel.safe.write_cell`` so nothing turns into a formula.
+Subject access: one officer's whole record as plain data, one table per kind of record
+(:func:`subject_access_data`); desktop.excel.subject_access writes it as a workbook.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
@@ -32,7 +31,7 @@ from sqlalchemy.orm import Session
 from desktop.core import audit, settings
 from desktop.core.db import Database
 from desktop.core.domain import add_months, collar_key
-from desktop.core.errors import CipDeskError, NotFoundError
+from desktop.core.errors import NotFoundError
 from desktop.core.models import (
     Attachment,
     AuditEvent,
@@ -47,7 +46,6 @@ from desktop.core.models import (
     StageAchieved,
     Unit,
 )
-from desktop.core.private_files import private_output
 
 log = logging.getLogger(__name__)
 
@@ -596,47 +594,3 @@ def subject_access_data(db: Database, officer_id: int) -> dict[str, list[list[An
         "Imports": imports,
         "Audit trail": trail,
     }
-
-
-def subject_access_export(db: Database, officer_id: int, out: str | Path) -> Path:
-    """Write one officer's full record to the workbook ``out`` (replaced if it exists)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    from desktop.excel.safe import write_cell
-
-    sheets = subject_access_data(db, officer_id)
-    wb = Workbook()
-    wb.remove(wb.active)
-    bold = Font(bold=True)
-    for title, rows in sheets.items():
-        ws = wb.create_sheet(title)
-        widths: dict[int, int] = {}
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row, start=1):
-                cell = write_cell(ws, r, c, value)
-                if isinstance(value, dt.datetime):
-                    cell.number_format = "dd/mm/yyyy hh:mm"
-                elif isinstance(value, dt.date):
-                    cell.number_format = "dd/mm/yyyy"
-                if r == 1:
-                    cell.font = bold
-                shown = len(str(value)) if value is not None else 0
-                widths[c] = min(60, max(widths.get(c, 8), shown + 2))
-        for c, width in widths.items():
-            ws.column_dimensions[get_column_letter(c)].width = width
-        if title != "About this export":
-            ws.freeze_panes = "A2"
-        if len(rows) == 1:
-            write_cell(ws, 2, 1, "None held.")
-    out = Path(out)
-    try:
-        with private_output(out) as tmp:
-            wb.save(tmp)
-    except OSError as exc:
-        raise CipDeskError(
-            f"Cannot write {out}: {exc.strerror}. Choose another folder or close the file."
-        ) from exc
-    log.info("subject access export written for officer id %d", officer_id)
-    return out

@@ -1,4 +1,4 @@
-"""Engine, short-lived sessions, start-up migrations, and the first-run seed.
+"""Engine, short-lived sessions, and keeping an open SQLite file safe (start-up: desktop.core.startup).
 
 Services receive a :class:`Database` and open one session per call with ``db.session()``; the
 window never holds a session.
@@ -14,8 +14,9 @@ Keeping a SQLite database safe while it is open (WAL mode):
 - :meth:`Database.checkpoint` copies the WAL into the main file (``wal_checkpoint(TRUNCATE)``);
   :meth:`Database.close` does it and closes every connection, so the ``.sqlite`` file alone holds
   everything after a quit.
-- ``open_database(url, read_only=True)`` opens the file with SQLite's read-only mode: such a
-  connection can never checkpoint or delete another process's WAL (the command line's reads).
+- :func:`open_read_only` (also ``startup.open_database(url, read_only=True)``) opens the file with
+  SQLite's read-only mode: such a connection can never checkpoint or delete another process's WAL
+  (the command line's reads).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from desktop.core import audit, migrate
+from desktop.core import audit
 from desktop.core.errors import CipDeskError, DatabaseOpenError
 
 BUSY_TIMEOUT_MS = 5000
@@ -97,7 +98,7 @@ def refuse_live_file(path: Path | str, what: str) -> None:
         )
 
 
-def _use_wal(engine: Engine) -> None:
+def use_wal(engine: Engine) -> None:
     """WAL is written into the file: switch it on only once we know the database is ours."""
     if engine.dialect.name == "sqlite":
         with contextlib.suppress(Exception), engine.connect() as conn:  # a read-only file stays as it is
@@ -279,74 +280,14 @@ def open_read_only(url: str, *, why: str | None = None) -> Database:
         raise DatabaseOpenError(f"There is no CiP Desk database at {path}.")
     if path.is_dir():
         raise DatabaseOpenError(f"{path} is a folder, not a CiP Desk database file.")
-    _refuse_non_sqlite(path)
+    refuse_non_sqlite(path)
     engine = make_engine(f"sqlite:///file:{_resolved(path).as_posix()}?mode=ro&uri=true")
     db = Database(url, engine, read_only=True)
     _refuse_writes(db, why or "This database was opened read-only; nothing was saved.")
     return db
 
 
-def open_database(
-    url: str, *, migrate_now: bool = True, backup_dir: Path | None = None, read_only: bool = False
-) -> Database:
-    """Open (creating if needed) the database at ``url``, migrate it to this version, seed it.
-
-    A SQLite file is created readable by its user only; before any migration of an existing file it
-    is backed up beside the other backups. A database made by a newer CiP Desk is refused.
-    ``read_only``: see :func:`open_read_only` (SQLite files only; a server database opens as usual).
-    """
-    if read_only and url.startswith("sqlite"):
-        return open_read_only(url)
-    path: Path | None = None
-    if url.startswith("sqlite"):
-        name = make_url(url).database
-        if name and name != ":memory:":
-            path = Path(name)
-            if path.exists() and path.is_dir():
-                raise DatabaseOpenError(f"{path} is a folder, not a CiP Desk database file.")
-            if path.parent.exists() and not path.parent.is_dir():
-                raise DatabaseOpenError(
-                    f"{path.parent} is a file, not a folder. Choose another place for the database."
-                )
-            if not path.parent.exists():
-                try:
-                    path.parent.mkdir(parents=True, mode=0o700)
-                except OSError as exc:
-                    raise DatabaseOpenError(
-                        f"Cannot create the folder {path.parent}: {exc.strerror}."
-                    ) from exc
-            if not path.exists():
-                _create_private_file(path)
-            else:
-                _refuse_non_sqlite(path)
-    engine = make_engine(url)
-    db = Database(url, engine)
-    if migrate_now:
-        try:
-            state = migrate.state(engine)
-        except DatabaseOpenError:
-            engine.dispose()
-            raise
-        _use_wal(engine)
-        if state.needs_upgrade:
-            if path is not None and state.current is not None:
-                _backup_before_migration(path, backup_dir)
-            migrate.upgrade(engine)
-        from desktop.core import backup, seed
-
-        seed.ensure_seeded(db)
-        backup.clean_leftovers(db)  # a killed restore's staged copy, a failed backup's file
-    else:
-        _use_wal(engine)
-    return db
-
-
-def _create_private_file(path: Path) -> None:
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-    os.close(fd)
-
-
-def _refuse_non_sqlite(path: Path) -> None:
+def refuse_non_sqlite(path: Path) -> None:
     """Refuse a file that SQLite cannot read as a database. Asked of SQLite itself (read-only),
     never by reading the file's header with Python, which would drop this process's SQLite locks
     on a database it already has open."""
@@ -365,13 +306,6 @@ def _refuse_non_sqlite(path: Path) -> None:
                 "Choose another file, or restore from a backup."
             ) from exc
         raise  # busy, locked, unreadable: errors.plain_message says it in words
-
-
-def _backup_before_migration(path: Path, backup_dir: Path | None) -> Path:
-    from desktop.core import backup
-
-    folder = backup_dir or backup.configured_folder_of(path)
-    return backup.backup_path_before(path, "migration", folder)
 
 
 def has_tables(engine: Engine) -> bool:

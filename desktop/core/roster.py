@@ -175,22 +175,44 @@ def validate(
 ) -> dict[str, str]:
     """Every problem with the complete set of ``values``, as field -> reason. Implausible dates are
     only held against the ``changed`` fields (all when None), so an old record with an odd date
-    stored can still have its phone number changed."""
+    stored can still have its phone number changed.
+
+    The checks, in order (a later one may replace an earlier reason for the same field): the collar
+    number (required, not another officer's), the surname, the rank, status and leaving reason
+    (known values), implausible dates, dates out of order, the date of birth, a leaver's date and
+    reason, the e-mail address."""
     errors: dict[str, str] = {}
-    collar = values.get("collar")
-    if not collar:
-        errors["collar"] = "Collar number is required."
-    else:
-        clash = s.scalar(select(Officer).where(Officer.collar == collar))
-        if clash is None and collar[:1].isdigit():
-            clash = s.scalars(
-                select(Officer).where(func.ltrim(Officer.collar, "0") == collar_key(collar).lstrip("0"))
-            ).first()
-        if clash is not None and clash.id != officer_id:
-            same = "" if clash.collar == collar else f" (as {clash.collar}: leading zeros do not count)"
-            errors["collar"] = f"Collar number {collar} is already used by {clash.display_name}{same}."
+    _check_collar(s, values.get("collar"), officer_id, errors)
     if not values.get("surname"):
         errors["surname"] = "Surname is required."
+    _check_known_values(s, values, errors)
+    errors.update(_implausible_changed(values, changed))
+    _check_date_order(values, errors)
+    _check_date_of_birth(values, errors)
+    _check_leaving(values, errors)
+    email = values.get("email")
+    if email and not _EMAIL.match(email):
+        errors["email"] = f"{email!r} does not look like an email address."
+    return errors
+
+
+def _check_collar(s: Session, collar: str | None, officer_id: int | None, errors: dict[str, str]) -> None:
+    """A collar number is required and may not be another officer's (leading zeros do not count)."""
+    if not collar:
+        errors["collar"] = "Collar number is required."
+        return
+    clash = s.scalar(select(Officer).where(Officer.collar == collar))
+    if clash is None and collar[:1].isdigit():
+        clash = s.scalars(
+            select(Officer).where(func.ltrim(Officer.collar, "0") == collar_key(collar).lstrip("0"))
+        ).first()
+    if clash is not None and clash.id != officer_id:
+        same = "" if clash.collar == collar else f" (as {clash.collar}: leading zeros do not count)"
+        errors["collar"] = f"Collar number {collar} is already used by {clash.display_name}{same}."
+
+
+def _check_known_values(s: Session, values: dict[str, Any], errors: dict[str, str]) -> None:
+    """The rank is one of the force's, the status and leaving reason ones CiP Desk knows."""
     rank = values.get("rank")
     if rank and rank not in _rank_codes(s):
         errors["rank"] = f"Unknown rank {rank!r}."
@@ -200,13 +222,23 @@ def validate(
     reason = values.get("leaving_reason")
     if reason and reason not in LEAVING_REASONS:
         errors["leaving_reason"] = f"Unknown leaving reason {reason!r}."
+
+
+def _implausible_changed(values: dict[str, Any], changed: Iterable[str] | None) -> dict[str, str]:
+    """The implausible dates (see :func:`implausible_dates`) among the ``changed`` fields (all when
+    None; a changed joining date also questions the date of birth)."""
     odd = {k: _implausible_text(values, k, w) for k, w in implausible_dates(values).items()}
-    if changed is not None:
-        touched = set(changed)
-        if "joined" in touched:
-            touched.add("date_of_birth")
-        odd = {k: v for k, v in odd.items() if k in touched}
-    errors.update(odd)
+    if changed is None:
+        return odd
+    touched = set(changed)
+    if "joined" in touched:
+        touched.add("date_of_birth")
+    return {k: v for k, v in odd.items() if k in touched}
+
+
+def _check_date_order(values: dict[str, Any], errors: dict[str, str]) -> None:
+    """Attested, independent patrol and left after joining (and patrol after attestation); no
+    leaving in the future."""
     joined, attested = values.get("joined"), values.get("attested")
     ip, left = values.get("independent_patrol"), values.get("left_date")
     if attested and joined and attested < joined:
@@ -222,24 +254,29 @@ def validate(
             f"{left:%d/%m/%Y} is in the future: record the leaving on or after the day they leave "
             "(until then they are serving)."
         )
-    dob = values.get("date_of_birth")
+
+
+def _check_date_of_birth(values: dict[str, Any], errors: dict[str, str]) -> None:
+    """Not in the future, and before joining (unless already told implausible)."""
+    dob, joined = values.get("date_of_birth"), values.get("joined")
     if "date_of_birth" in errors:
-        pass
-    elif dob and dob > dt.date.today():
+        return
+    if dob and dob > dt.date.today():
         errors["date_of_birth"] = "Date of birth is in the future."
     elif dob and joined and dob >= joined:
         errors["date_of_birth"] = "Date of birth is on or after the joining date: check both dates."
-    if status == "left":
+
+
+def _check_leaving(values: dict[str, Any], errors: dict[str, str]) -> None:
+    """A leaver has a leaving date and reason; an officer with a leaving date is a leaver."""
+    left = values.get("left_date")
+    if values.get("status") == "left":
         if not left:
             errors["left_date"] = "A leaver needs a leaving date."
-        if not reason:
+        if not values.get("leaving_reason"):
             errors["leaving_reason"] = "A leaver needs a leaving reason."
     elif left:
         errors["status"] = "An officer with a leaving date must have status Left."
-    email = values.get("email")
-    if email and not _EMAIL.match(email):
-        errors["email"] = f"{email!r} does not look like an email address."
-    return errors
 
 
 # Before this no serving or recent officer joined; a date this early is a typing or reading slip (a

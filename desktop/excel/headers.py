@@ -10,9 +10,10 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from desktop.excel.values import Synonyms, cell_text, is_blank, month_label, norm, parse_month
+from desktop.excel.read_worker import column_letter  # 0 -> A, 25 -> Z, 26 -> AA
+from desktop.excel.values import cell_text, is_blank, month_label, norm, parse_month
 
 HEADER_SEARCH_ROWS = 20
 # A header names a column in a few words: longer text in a cell (a note, a pasted paragraph) is
@@ -22,51 +23,13 @@ _NUMERIC = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 LEGACY = "legacy"
 IGNORE = "ignore"
 
-# Officer fields a column can be mapped to, in the order the wizard offers them.
-FIELD_TARGETS: tuple[tuple[str, str], ...] = (
-    ("collar", "Collar number"),
-    ("surname", "Surname"),
-    ("forenames", "Forenames"),
-    ("preferred_name", "Preferred name"),
-    ("rank", "Rank"),
-    ("status", "Status"),
-    ("team", "Team"),
-    ("station", "Station"),
-    ("joined", "Joined"),
-    ("attested", "Attested"),
-    ("independent_patrol", "Independent patrol"),
-    ("left_date", "Left"),
-    ("leaving_reason", "Leaving reason"),
-    ("date_of_birth", "Date of birth"),
-    ("phone", "Phone"),
-    ("email", "Email"),
-    ("address", "Address"),
-    ("employer", "Employer"),
-    ("esp", "ESP"),
-    ("driving", "Driving"),
-    ("notes", "Notes"),
-)
-FIELD_LABEL = dict(FIELD_TARGETS)
 
+class HeaderWords(Protocol):
+    """The words a header row is recognised by (desktop.importing.words.Synonyms has them): normalised
+    column name -> target, and the normalised names of columns to leave out."""
 
-def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    n = index + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def target_label(target: str) -> str:
-    if target in FIELD_LABEL:
-        return FIELD_LABEL[target]
-    if target.startswith("month:"):
-        return f"Hours in {month_label(target[6:])}"
-    if target == LEGACY:
-        return "Keep as legacy field"
-    return "Ignore"
+    columns: dict[str, str]
+    ignore_columns: set[str]
 
 
 @dataclass
@@ -84,7 +47,7 @@ class Column:
         return self.target[6:] if self.target.startswith("month:") else None
 
 
-def classify(value: Any, syn: Synonyms) -> str | None:
+def classify(value: Any, syn: HeaderWords) -> str | None:
     """The target a header cell names by itself, or None when it is not a known column."""
     if isinstance(value, str) and len(value) > MAX_HEADER_CHARS:
         return None
@@ -101,7 +64,7 @@ def classify(value: Any, syn: Synonyms) -> str | None:
     return None
 
 
-def score_row(row: Sequence[Any], syn: Synonyms) -> int:
+def score_row(row: Sequence[Any], syn: HeaderWords) -> int:
     """How header-like a row is: the number of distinct known fields (months count once)."""
     fields: set[str] = set()
     months = 0
@@ -118,7 +81,7 @@ def score_row(row: Sequence[Any], syn: Synonyms) -> int:
     return len(fields) + (1 if months else 0)
 
 
-def find_header_row(rows: Sequence[Sequence[Any]], syn: Synonyms) -> int | None:
+def find_header_row(rows: Sequence[Sequence[Any]], syn: HeaderWords) -> int | None:
     """The 0-based index of the header row within the first 20 rows, or None.
 
     The row naming the most known columns wins; it must name at least two, one of them the collar
@@ -134,7 +97,7 @@ def find_header_row(rows: Sequence[Sequence[Any]], syn: Synonyms) -> int | None:
     return best
 
 
-def map_columns(header: Sequence[Any], syn: Synonyms, width: int | None = None) -> list[Column]:
+def map_columns(header: Sequence[Any], syn: HeaderWords, width: int | None = None) -> list[Column]:
     """One :class:`Column` per column of the header row.
 
     A field named twice keeps the first column; the later one is kept as a legacy field under its
@@ -198,7 +161,7 @@ def _title_cell(value: Any, upper: bool) -> bool:
     return upper and number.is_integer() and 1900 <= number <= 2200
 
 
-def is_two_row_header(upper: Sequence[Any], lower: Sequence[Any], syn: Synonyms) -> bool:
+def is_two_row_header(upper: Sequence[Any], lower: Sequence[Any], syn: HeaderWords) -> bool:
     """Whether ``upper`` and ``lower`` (two adjacent rows) are one header written over two rows.
 
     Merged cells read as their top-left cell with blanks elsewhere, so such a header looks like:
@@ -247,7 +210,7 @@ def _group_title(upper: Sequence[Any], lower: Sequence[Any], j: int) -> str:
     return ""
 
 
-def combine_header_rows(upper: Sequence[Any], lower: Sequence[Any], syn: Synonyms) -> list[Any]:
+def combine_header_rows(upper: Sequence[Any], lower: Sequence[Any], syn: HeaderWords) -> list[Any]:
     """One header cell per column of a two-row header (see :func:`is_two_row_header`).
 
     The lower row's cell when it names a column (a field, a month, an ignored column), else the
@@ -272,7 +235,7 @@ def combine_header_rows(upper: Sequence[Any], lower: Sequence[Any], syn: Synonym
     return out
 
 
-def header_block(rows: Sequence[Sequence[Any]], syn: Synonyms, hdr: int) -> tuple[list[Any], int]:
+def header_block(rows: Sequence[Sequence[Any]], syn: HeaderWords, hdr: int) -> tuple[list[Any], int]:
     """The header cells to map (one per column) and the 0-based index of the last header row.
 
     ``hdr`` is the header row found by :func:`find_header_row` (or chosen by the user). When it is

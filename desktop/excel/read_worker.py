@@ -88,6 +88,7 @@ class Refusal(Exception):
 
 
 def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
     letters = ""
     n = index + 1
     while n:
@@ -566,8 +567,6 @@ class _Child:
                     )
 
     def _csv(self) -> None:
-        from desktop.excel.reader import decode_text, detect_delimiter
-
         text = decode_text(self.path.read_bytes())
         if not text or text.isspace():
             raise Refusal("file", f"{self.name} has no data: there is nothing to import.")
@@ -613,6 +612,38 @@ class _Child:
         if chunk:
             self.send_rows(chunk)
         self.send("end", count, width)
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def detect_delimiter(text: str) -> str:
+    """Comma, semicolon or tab: the one that splits the first lines most consistently."""
+    lines = [ln for ln in text[:65536].splitlines()[:20] if ln.strip()]
+    if not lines:
+        return ","
+    best, best_score = ",", -1.0
+    for delim in (",", ";", "\t"):
+        try:
+            counts = [len(next(csv.reader([ln], delimiter=delim))) - 1 for ln in lines]
+        except csv.Error:  # a field longer than the csv module allows: told when the rows are read
+            continue
+        useful = [c for c in counts if c > 0]
+        if not useful:
+            continue
+        # Most lines split, and into the same number of cells.
+        common = max(set(useful), key=useful.count)
+        score = useful.count(common) * 1000 + common
+        if score > best_score:
+            best, best_score = delim, score
+    return best
 
 
 def memory_text(name: str, sheet: str | None, budget: int) -> str:

@@ -20,7 +20,6 @@ is ``""``.
 from __future__ import annotations
 
 import contextlib
-import csv
 import hashlib
 import logging
 import os
@@ -457,38 +456,6 @@ def _looks_like_text(path: Path) -> bool:
         return True
     except UnicodeDecodeError:
         return False
-
-
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def detect_delimiter(text: str) -> str:
-    """Comma, semicolon or tab: the one that splits the first lines most consistently."""
-    lines = [ln for ln in text[:65536].splitlines()[:20] if ln.strip()]
-    if not lines:
-        return ","
-    best, best_score = ",", -1.0
-    for delim in (",", ";", "\t"):
-        try:
-            counts = [len(next(csv.reader([ln], delimiter=delim))) - 1 for ln in lines]
-        except csv.Error:  # a field longer than the csv module allows: told when the rows are read
-            continue
-        useful = [c for c in counts if c > 0]
-        if not useful:
-            continue
-        # Most lines split, and into the same number of cells.
-        common = max(set(useful), key=useful.count)
-        score = useful.count(common) * 1000 + common
-        if score > best_score:
-            best, best_score = delim, score
-    return best
 
 
 def is_blank_row(row: Sequence[Any]) -> bool:

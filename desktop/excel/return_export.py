@@ -3,8 +3,8 @@
 Sheets: Summary (every figure, one a row: Section, Figure, Value), Officers, Teams, Units, and Details
 (joiners, leavers, new independent patrol, attachments started/ended, qualifications expired or
 expiring, inactive officers: one a row with a real date). Every sheet has a styled header in row 1,
-frozen, with filters and widths that fit. Hours are numbers, dates are real Excel dates; text that
-came from users goes through :func:`desktop.excel.safe.write_cell`.
+frozen, with filters and widths that fit. Hours are numbers, dates are real Excel dates; every cell
+goes through desktop.excel.writer, so text that came from users never becomes a formula.
 """
 
 from __future__ import annotations
@@ -14,95 +14,21 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.domain import STATUS_LABELS
-from desktop.core.private_files import private_output
 from desktop.core.returns import ReturnFigures, month_label
-from desktop.excel.safe import printable, write_cell
+from desktop.excel.writer import Book, Sheet, banner
 
 RAG_WORDS = {"green": "Met", "amber": "Below", "red": "Zero", "grey": "n/a"}
 RAG_FILLS = {"green": "C8E6C9", "amber": "FFE9A8", "red": "F8C7C7", "grey": "EEEEEE"}
 HEADER_FILL = "1F3B5C"
 DATE_FORMAT = "dd/mm/yyyy"
+HEADER = banner(HEADER_FILL, vertical="center")
+# The Summary's value column is at least this wide, and at most SUMMARY_WIDEST.
+SUMMARY_NARROWEST = 16
+SUMMARY_WIDEST = 80
 
 
 def _pct(n: int, total: int) -> float | None:
     return n / total if total else None
-
-
-def export_return(figures: ReturnFigures, settings: dict[str, Any], path: str | Path) -> Path:
-    """Write the workbook to ``path`` (written beside it first, then moved into place), a sheet at a time."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    _summary_sheet(wb, figures, settings)
-    _officers_sheet(wb, figures)
-    _teams_sheet(wb, figures)
-    _units_sheet(wb, figures)
-    _details_sheet(wb, figures)
-    wb.properties.title = f"Monthly return {month_label(figures.month)}"
-    wb.properties.creator = "CiP Desk"
-    path = Path(path)
-    with private_output(path) as tmp:
-        wb.save(tmp)
-    return path
-
-
-def _sheet(
-    wb: Any,
-    title: str,
-    headers: list[str],
-    rows: list[list[Any]],
-    formats: dict[int, str] | None = None,
-    user_text: set[int] | None = None,
-    first: bool = False,
-) -> Any:
-    """A sheet: styled header in row 1, frozen, with filters; the values below it; widths that fit.
-    Columns in ``user_text`` (1-based) hold text that came from users (written safely)."""
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    ws = wb.active if first else wb.create_sheet()
-    ws.title = title
-    formats = formats or {}
-    user_text = user_text or set()
-    widths = [len(h) for h in headers]
-    header_font = Font(bold=True, color="FFFFFF")
-    header_fill = PatternFill("solid", fgColor=HEADER_FILL)
-    for c, head in enumerate(headers, start=1):
-        cell = ws.cell(row=1, column=c, value=head)
-        cell.font = header_font
-        cell.fill = header_fill
-        cell.alignment = Alignment(vertical="center")
-    for r, row in enumerate(rows, start=2):
-        for c, value in enumerate(row, start=1):
-            cell = (
-                write_cell(ws, r, c, value)
-                if c in user_text
-                else ws.cell(row=r, column=c, value=printable(value))
-            )
-            fmt = formats.get(c)
-            if fmt and value is not None and not isinstance(value, str):
-                cell.number_format = fmt
-            widths[c - 1] = max(widths[c - 1], _shown_width(value, fmt))
-    for c, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 8), 60)
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(len(rows) + 1, 1)}"
-    ws.sheet_view.zoomScale = 100
-    return ws
-
-
-def _shown_width(value: Any, fmt: str | None) -> int:
-    """About how many characters a value takes in its cell."""
-    if isinstance(value, dt.date):
-        return 10 if fmt == DATE_FORMAT else 14
-    if isinstance(value, float):
-        return len(f"{value:g}")
-    return len(str(value)) if value is not None else 0
-
-
-# ---------------------------------------------------------------------------------------------
-# Summary: every figure, one a row
-# ---------------------------------------------------------------------------------------------
 
 
 SummaryRow = tuple[str, str, Any, str | None]
@@ -199,36 +125,53 @@ def _qualification_rows(f: ReturnFigures) -> list[SummaryRow]:
     ]
 
 
-def _summary_sheet(wb: Any, f: ReturnFigures, settings: dict[str, Any]) -> None:
-    """The value column holds numbers, dates and (force name, notes) user text."""
-    from openpyxl.styles import Alignment
+def detail_rows(f: ReturnFigures) -> list[tuple[str, str, str, dt.date | None, str]]:
+    """(what, collar, name, date, detail) for the Details sheet."""
+    att, q = f.attachments, f.qualifications
+    expired, expiring = (q.expired, q.expiring_60_days) if q else ([], [])
+    return [
+        *[("Joined", j.collar, j.name, j.date, j.team or "") for j in f.joiners],
+        *[("Left", lv.collar, lv.name, lv.date, lv.reason or "") for lv in f.leavers],
+        *[("Independent patrol", x.collar, x.name, x.date, "") for x in f.independent_patrol.new_officers],
+        *[("Attachment started", x.collar, x.name, x.date, x.unit) for x in att.started],
+        *[("Attachment ended", x.collar, x.name, x.date, x.unit) for x in att.ended],
+        *[("Qualification expired", x.collar, x.name, x.expires, x.qualification) for x in expired],
+        *[("Qualification expiring", x.collar, x.name, x.expires, x.qualification) for x in expiring],
+        *[("No hours for three months", x.collar, x.name, None, x.team or "") for x in f.inactive_3_months],
+    ]
 
-    rows = summary_rows(f, settings)
-    ws = _sheet(
-        wb,
-        "Summary",
-        ["Section", "Figure", "Value"],
-        [[sec, fig, val] for sec, fig, val, _ in rows],
-        user_text={2, 3},
-        first=True,
+
+def _table(
+    book: Book, title: str, headers: list[str], rows: list[list[Any]], formats: dict[int, str] | None = None
+) -> Sheet:
+    """One sheet of the return: the styled header, the rows, widths that fit, header frozen, filters."""
+    sheet = book.sheet(title, fit=True)
+    sheet.header(headers, HEADER)
+    sheet.rows(rows, formats=formats)
+    sheet.fit_widths(len(headers))
+    sheet.freeze("A2")
+    sheet.filters(len(headers), len(rows))
+    sheet.zoom(100)
+    return sheet
+
+
+def _summary_sheet(book: Book, srows: list[SummaryRow]) -> None:
+    """Summary: the value column holds numbers, dates and (force name, notes) user text, each value
+    in its own format, left-aligned."""
+    sheet = _table(
+        book, "Summary", ["Section", "Figure", "Value"], [[sec, fig, val] for sec, fig, val, _ in srows]
     )
-    for r, (_, _, value, fmt) in enumerate(rows, start=2):
+    for r, (_, _, value, fmt) in enumerate(srows, start=2):
         if fmt and value is not None:
-            ws.cell(row=r, column=3).number_format = fmt
-        ws.cell(row=r, column=3).alignment = Alignment(horizontal="left")
-    ws.column_dimensions["C"].width = min(max(ws.column_dimensions["C"].width, 16), 80)
+            sheet.set_format(r, 3, fmt)
+        sheet.align(r, 3, horizontal="left")
+    sheet.widths({3: min(max(sheet.width(3), SUMMARY_NARROWEST), SUMMARY_WIDEST)})
 
 
-# ---------------------------------------------------------------------------------------------
-# Officers, Teams, Units, Details
-# ---------------------------------------------------------------------------------------------
-
-
-def _officers_sheet(wb: Any, f: ReturnFigures) -> None:
-    from openpyxl.styles import PatternFill
-
-    ws = _sheet(
-        wb,
+def _officers_sheet(book: Book, f: ReturnFigures) -> None:
+    """Officers: one a row, the last column coloured red, amber, green or grey."""
+    sheet = _table(
+        book,
         "Officers",
         [
             "Collar number",
@@ -255,18 +198,21 @@ def _officers_sheet(wb: Any, f: ReturnFigures) -> None:
             ]
             for o in f.officers
         ],
-        user_text={1, 2, 3, 4},
     )
-    fills = {rag: PatternFill("solid", fgColor=colour) for rag, colour in RAG_FILLS.items()}
     for r, o in enumerate(f.officers, start=2):
-        fill = fills.get(o.rag)
-        if fill is not None:
-            ws.cell(row=r, column=9).fill = fill
+        colour = RAG_FILLS.get(o.rag)
+        if colour is not None:
+            sheet.shade(r, 9, colour)
 
 
-def _teams_sheet(wb: Any, f: ReturnFigures) -> None:
-    _sheet(
-        wb,
+def export_return(figures: ReturnFigures, settings: dict[str, Any], path: str | Path) -> Path:
+    """Write the workbook to ``path`` (written beside it first, then moved into place), a sheet at a time."""
+    f = figures
+    book = Book(title=f"Monthly return {month_label(f.month)}", creator="CiP Desk")
+    _summary_sheet(book, summary_rows(f, settings))
+    _officers_sheet(book, f)
+    _table(
+        book,
         "Teams",
         ["Team", "Officers", "Hours", "Minimum applies", "Met", "Below", "Zero", "Met (share)"],
         [
@@ -274,42 +220,18 @@ def _teams_sheet(wb: Any, f: ReturnFigures) -> None:
             for t in f.teams
         ],
         formats={8: "0%"},
-        user_text={1},
     )
-
-
-def _units_sheet(wb: Any, f: ReturnFigures) -> None:
-    _sheet(
-        wb,
+    _table(
+        book,
         "Units",
         ["Unit", "Active at month end", "Started in the month", "Ended in the month", "Hours"],
         [[u.unit, u.active, u.started, u.ended, float(u.hours)] for u in f.units],
-        user_text={1},
     )
-
-
-def detail_rows(f: ReturnFigures) -> list[tuple[str, str, str, dt.date | None, str]]:
-    """(what, collar, name, date, detail) for the Details sheet."""
-    att, q = f.attachments, f.qualifications
-    expired, expiring = (q.expired, q.expiring_60_days) if q else ([], [])
-    return [
-        *[("Joined", j.collar, j.name, j.date, j.team or "") for j in f.joiners],
-        *[("Left", lv.collar, lv.name, lv.date, lv.reason or "") for lv in f.leavers],
-        *[("Independent patrol", x.collar, x.name, x.date, "") for x in f.independent_patrol.new_officers],
-        *[("Attachment started", x.collar, x.name, x.date, x.unit) for x in att.started],
-        *[("Attachment ended", x.collar, x.name, x.date, x.unit) for x in att.ended],
-        *[("Qualification expired", x.collar, x.name, x.expires, x.qualification) for x in expired],
-        *[("Qualification expiring", x.collar, x.name, x.expires, x.qualification) for x in expiring],
-        *[("No hours for three months", x.collar, x.name, None, x.team or "") for x in f.inactive_3_months],
-    ]
-
-
-def _details_sheet(wb: Any, f: ReturnFigures) -> None:
-    _sheet(
-        wb,
+    _table(
+        book,
         "Details",
         ["What", "Collar number", "Name", "Date", "Detail"],
         [list(row) for row in detail_rows(f)],
         formats={4: DATE_FORMAT},
-        user_text={2, 3, 5},
     )
+    return book.save(path)

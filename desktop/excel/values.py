@@ -1,24 +1,20 @@
-"""Parsing the values of legacy spreadsheets: dates, month headers, numbers, booleans and synonyms.
+"""Parsing the values of legacy spreadsheets: dates, month headers, numbers, text and phone numbers.
 
 Every parser takes what a reader returned for a cell (str, int, float, bool, date, datetime, time,
 timedelta, or "" for an empty cell) and returns a clean value, or raises :class:`BadValue` with a
 plain reason ("there is no 31 February 2020"). Dates are read day first, never month first.
 
-The words (column names, ranks, statuses, leaving reasons, booleans) live in
-``resources/import_synonyms.json``, not in code.
+Formats only: the words of the domain (column names, ranks, statuses, leaving reasons, yes and no)
+are desktop.importing.words.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-import json
 import math
 import re
 import unicodedata
-from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 MONTHS: dict[str, int] = {}
@@ -298,99 +294,3 @@ def parse_phone(value: Any) -> str | None:
             digits = "0" + digits
         return digits
     return parse_text(value)
-
-
-# ---------------------------------------------------------------------------------------------
-# Synonyms
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Synonyms:
-    """The words of ``resources/import_synonyms.json``, each table keyed by :func:`norm`."""
-
-    columns: dict[str, str] = field(default_factory=dict)
-    ignore_columns: set[str] = field(default_factory=set)
-    ranks: dict[str, str] = field(default_factory=dict)
-    statuses: dict[str, str] = field(default_factory=dict)
-    independent: set[str] = field(default_factory=set)
-    leaving_reasons: dict[str, str] = field(default_factory=dict)
-    driving: dict[str, str] = field(default_factory=dict)
-    true_words: set[str] = field(default_factory=set)
-    false_words: set[str] = field(default_factory=set)
-    totals: set[str] = field(default_factory=set)
-
-    def with_ranks(self, ranks: list[tuple[str, str]]) -> Synonyms:
-        """A copy whose ranks are the force's own (code and name, from the settings): the words of
-        the file only for ranks the force has, and the force's code and name before any of them."""
-        codes = {code for code, _name in ranks}
-        extra = {word: code for word, code in self.ranks.items() if code in codes}
-        for code, name in ranks:
-            extra[norm(name)] = code
-        for code, _name in ranks:
-            extra[norm(code)] = code
-        copy = Synonyms(**{k: getattr(self, k) for k in self.__dataclass_fields__})
-        copy.ranks = extra
-        return copy
-
-
-def _table(data: dict[str, list[str]]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for key, words in data.items():
-        out.setdefault(norm(key), key)
-        for word in words:
-            out.setdefault(norm(word), key)
-    return out
-
-
-def load_synonyms(path: Path | None = None) -> Synonyms:
-    if path is None:
-        from desktop.core.paths import resources_dir
-
-        path = resources_dir() / "import_synonyms.json"
-    return _load(str(path))
-
-
-@cache
-def _load(path: str) -> Synonyms:
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    syn = Synonyms(
-        columns=_table(data["columns"]),
-        ignore_columns={norm(w) for w in data.get("ignore_columns", [])},
-        ranks=_table(data["ranks"]),
-        statuses=_table(data["statuses"]),
-        independent={norm(w) for w in data.get("statuses_independent_patrol", [])},
-        leaving_reasons=_table(data["leaving_reasons"]),
-        driving=_table(data.get("driving_grades", {})),
-        true_words={norm(w) for w in data["booleans"]["true"]},
-        false_words={norm(w) for w in data["booleans"]["false"]},
-        totals={norm(w) for w in data.get("totals_rows", ["Total", "Totals", "Grand total", "Sum"])},
-    )
-    # "-" and "✓" have no letters: keep them by their raw text too.
-    for word in data["booleans"]["true"]:
-        if not norm(word):
-            syn.true_words.add(word.strip())
-    for word in data["booleans"]["false"]:
-        if not norm(word):
-            syn.false_words.add(word.strip())
-    return syn
-
-
-def parse_bool(value: Any, syn: Synonyms) -> bool | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
-        if value in (0, 1):
-            return bool(value)
-        raise BadValue(f"{cell_text(value)} is not yes or no")
-    text = str(value).strip()
-    if not text:
-        return None
-    key = norm(text) or text
-    if key in syn.true_words:
-        return True
-    if key in syn.false_words:
-        return False
-    raise BadValue(f"{text!r} is not yes or no (use Y or N)")

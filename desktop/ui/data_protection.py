@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from desktop.core import data_protection as dp
 from desktop.core import roster
 from desktop.core.domain import STATUS_LABELS
+from desktop.excel.subject_access import write_subject_access
 from desktop.ui import dialogs
 from desktop.ui.table_model import Index, ListTableModel, row_table
 from desktop.ui.tasks import run_task
@@ -277,5 +278,8 @@ def subject_access_export(parent: QWidget | None, ctx: Any) -> None:
         )
 
     run_task(
-        parent, "Exporting the record", lambda _p: dp.subject_access_export(db, officer_id, out), on_done=done
+        parent,
+        "Exporting the record",
+        lambda _p: write_subject_access(dp.subject_access_data(db, officer_id), out),
+        on_done=done,
     )

@@ -22,9 +22,10 @@ def export_roster(parent: QWidget | None, ctx: AppContext) -> None:
     db = ctx.db
 
     def work(progress: Any) -> int:
+        from desktop.core.roster_export import roster_table
         from desktop.excel.roster_export import export_roster as write
 
-        return write(db, path, progress)
+        return write(roster_table(db), path, progress)
 
     def done(count: int) -> None:
         dialogs.info(parent, "Roster exported", f"{count:,} officers exported to {path}.")

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core import importer
+from desktop import importing as importer
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
 from desktop.ui.table_model import ListTableModel, row_table

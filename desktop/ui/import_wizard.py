@@ -34,19 +34,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core import importer, month_locks, settings
+from desktop import importing as importer
+from desktop.core import month_locks, settings
 from desktop.core.domain import DRIVING_GRADES, LEAVING_REASONS, NOT_RECORDED, STATUS_LABELS, STATUSES
-from desktop.core.import_text import row_details, warning_details
-from desktop.excel.headers import (
-    FIELD_TARGETS,
-    IGNORE,
-    LEGACY,
-    column_letter,
-    header_block,
-    target_label,
-)
+from desktop.excel.headers import IGNORE, LEGACY, column_letter, header_block
 from desktop.excel.reader import FileRefused, Workbook, open_workbook
-from desktop.excel.values import cell_text, load_synonyms, month_label
+from desktop.excel.values import cell_text, month_label
+from desktop.importing.texts import row_details, warning_details
+from desktop.importing.words import FIELD_TARGETS, load_synonyms, target_label
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
 from desktop.ui.tasks import run_task
@@ -827,12 +822,12 @@ class ImportWizard(QDialog):
         self.save_warnings_btn.setEnabled(bool(warned))
 
     def save_rejects(self) -> None:
-        from desktop.excel.rejects import write_rejects
+        from desktop.importing.rejects import write_rejects
 
         self._save_rows("Save rejected rows", "rejected rows", write_rejects)
 
     def save_warnings(self) -> None:
-        from desktop.excel.rejects import write_warnings
+        from desktop.importing.rejects import write_warnings
 
         self._save_rows("Save warnings", "rows with warnings", write_warnings)
 

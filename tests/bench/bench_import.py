@@ -101,9 +101,10 @@ def bare_read(path: Path) -> float:
 CHILD = r"""
 import json, resource, sys, time
 from pathlib import Path
-from desktop.core.db import open_database
+from desktop.core.startup import open_database
 from desktop.core.paths import db_url
-from desktop.core import importer, settings
+from desktop import importing as importer
+from desktop.core import settings
 folder = Path(sys.argv[2])
 db = open_database(db_url(str(folder / "bench.sqlite")), backup_dir=folder / "backups")
 settings.set_value(db, "backup_folder", str(folder / "backups"))
@@ -119,9 +120,9 @@ print(json.dumps({"seconds": took, "peak_mb": peak, "counts": result.plan.counts
 FLOOR = r"""
 import json, sys, time
 from pathlib import Path
-from desktop.core.db import open_database
+from desktop.core.startup import open_database
 from desktop.core.paths import db_url
-from desktop.core import importer
+from desktop import importing as importer
 folder = Path(sys.argv[1])
 db = open_database(db_url(str(folder / "floor.sqlite")), backup_dir=folder / "backups")
 rows = [(o, f"2025-{m:02d}-01", 16.0) for o in range(1, 20001) for m in range(1, 13)]

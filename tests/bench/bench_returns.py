@@ -29,8 +29,8 @@ TARGETS = {"figures": 0.5, "pdf": 3.0, "grid": 1.0}
 
 
 def demo_database() -> Any:
-    from desktop.core.db import open_database
     from desktop.core.paths import db_url
+    from desktop.core.startup import open_database
 
     backups = Path(tempfile.gettempdir()) / "cipdesk_bench_returns_backups"
     if not CACHE.exists():

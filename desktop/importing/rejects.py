@@ -4,7 +4,7 @@
 - rows imported with warnings (:func:`write_warnings`), "Import warnings" first: what was assumed.
 
 Both first columns are left out when such a workbook is imported ("ignore_columns" in
-resources/import_synonyms.json).
+resources/import_synonyms.json). Written through desktop.excel.writer.
 """
 
 from __future__ import annotations
@@ -14,11 +14,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from desktop.core.private_files import private_output
-from desktop.excel.safe import write_cell
+from desktop.excel.writer import BOLD, DATE, Book
 
 REASON_HEADER = "Reason rejected"
 WARNING_HEADER = "Import warnings"
+# A month heading of the original header row is shown as a month, a date in a row as a day.
+MONTH_HEADING = "mmm-yy"
+FIRST_COLUMN_WIDTH = 60
 
 
 def _cell(value: Any) -> Any:
@@ -40,32 +42,20 @@ def write_rows(
 ) -> int:
     """Write the header row of ``plan`` (an ImportPlan) and ``rows`` (its RowPlans) as they were read,
     each after ``first_cell(row)``; returns the rows written."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title
+    book = Book()
+    sheet = book.sheet(title)
     width = plan.width or len(plan.header)
-    write_cell(ws, 1, 1, first_header)
-    for i in range(width):
-        value = plan.header[i] if i < len(plan.header) else None
-        cell = write_cell(ws, 1, i + 2, _cell(value))
-        if isinstance(value, dt.date):
-            cell.number_format = "mmm-yy"
-    for c in ws[1]:
-        c.font = Font(bold=True)
+    header = [_cell(plan.header[i]) if i < len(plan.header) else None for i in range(width)]
+    sheet.header([first_header, *header], BOLD, dates=MONTH_HEADING)
     for n, row in enumerate(rows, start=2):
-        first = write_cell(ws, n, 1, first_cell(row))
-        first.alignment = Alignment(wrap_text=True, vertical="top")
-        for i, value in enumerate(row.original):
-            cell = write_cell(ws, n, i + 2, _cell(value))
-            if isinstance(value, dt.date):
-                cell.number_format = "dd/mm/yyyy"
-    ws.column_dimensions["A"].width = 60
-    ws.freeze_panes = "B2"
-    with private_output(path) as tmp:
-        wb.save(str(tmp))
+        sheet.put(n, 1, first_cell(row))
+        sheet.align(n, 1, vertical="top", wrap=True)
+        for i, value in enumerate(row.original, start=2):
+            value = _cell(value)
+            sheet.put(n, i, value, DATE if isinstance(value, dt.date) else None)
+    sheet.widths({1: FIRST_COLUMN_WIDTH})
+    sheet.freeze("B2")
+    book.save(path)
     return len(rows)
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from desktop.core.importer import RowPlan
-from desktop.excel.headers import target_label
 from desktop.excel.values import month_label
+from desktop.importing.model import RowPlan
+from desktop.importing.words import target_label
 
 
 def shown_value(value: Any) -> str:
