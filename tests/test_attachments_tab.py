@@ -12,10 +12,10 @@ from sqlalchemy import select
 
 from desktop.core import attachments as att
 from desktop.core.models import AuditEvent
-from desktop.ui import attachments_tab as tabmod
-from desktop.ui.attachments_tab import AttachmentDialog, AttachmentsTab, EndDialog, to_qdate
-from desktop.ui.officer_attachments_page import OfficerAttachmentsPage
-from desktop.ui.units_settings import UnitsSettingsPage
+from desktop.ui.attachments import tab as tabmod
+from desktop.ui.attachments.tab import AttachmentDialog, AttachmentsTab, EndDialog, to_qdate
+from desktop.ui.officer.attachments_page import OfficerAttachmentsPage
+from desktop.ui.settings.units import UnitsSettingsPage
 from tests.test_attachments import give, officer, qualified, unit
 
 TODAY = dt.date.today()

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.core import hours, roster
 from desktop.core.models import MonthLock
-from desktop.ui import dialogs, hours_tab
+from desktop.ui import dialogs
+from desktop.ui.hours import tab as hours_tab
 
 D = dt.date
 
@@ -323,7 +324,7 @@ def test_event_duty_for_ticked_officers(db, tab, qtbot):
 
 
 def test_officer_duties_page(db, ctx, qtbot, monkeypatch):
-    from desktop.ui.officer_duties_page import OfficerDutiesPage
+    from desktop.ui.officer.duties_page import OfficerDutiesPage
 
     a = officer(db, "1001", "Ahmed")
     page = OfficerDutiesPage(ctx, a)

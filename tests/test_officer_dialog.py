@@ -11,8 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from desktop.core import roster
-from desktop.ui import dialogs, officer_dialog
-from desktop.ui.officer_dialog import DateField, LeavingDialog, OfficerDialog, parse_date
+from desktop.ui import dialogs
+from desktop.ui.officer import dialog as officer_dialog
+from desktop.ui.officer.dialog import DateField, LeavingDialog, OfficerDialog, parse_date
 
 
 def make(db, collar="4521", surname="Smith", **extra):

@@ -14,10 +14,11 @@ from sqlalchemy import insert, select
 
 from desktop.core import roster
 from desktop.core.models import OfficerQualification, QualificationType
-from desktop.ui import dialogs, officer_dialog
-from desktop.ui.officer_dialog import LeavingDialog, OfficerDialog
-from desktop.ui.roster_model import COLUMN_KEYS
-from desktop.ui.roster_tab import RosterTab
+from desktop.ui import dialogs
+from desktop.ui.officer import dialog as officer_dialog
+from desktop.ui.officer.dialog import LeavingDialog, OfficerDialog
+from desktop.ui.roster.model import COLUMN_KEYS
+from desktop.ui.roster.tab import RosterTab
 
 
 def make(db, collar, surname, **extra):
@@ -77,9 +78,9 @@ def test_empty_state_with_add_and_import(tab, monkeypatch, qtbot):
     assert "No officers yet" in tab.empty.label.text()
     assert tab.empty_add.isVisibleTo(tab) and tab.empty_import.isVisibleTo(tab)
     calls = []
-    fake = types.ModuleType("desktop.ui.import_wizard")
+    fake = types.ModuleType("desktop.ui.importing.wizard")
     fake.run_import_wizard = lambda parent, ctx, **kw: calls.append((parent, ctx, kw))
-    monkeypatch.setitem(sys.modules, "desktop.ui.import_wizard", fake)
+    monkeypatch.setitem(sys.modules, "desktop.ui.importing.wizard", fake)
     qtbot.mouseClick(tab.empty_import, Qt.MouseButton.LeftButton)
     assert calls == [(tab.window(), tab.ctx, {})]
 
@@ -254,9 +255,9 @@ def test_refresh_keeps_selection_and_filters(tab, force):
 
 def test_drop_a_spreadsheet_starts_the_import(tab, monkeypatch, tmp_path):
     calls = []
-    fake = types.ModuleType("desktop.ui.import_wizard")
+    fake = types.ModuleType("desktop.ui.importing.wizard")
     fake.run_import_wizard = lambda parent, ctx, **kw: calls.append(kw)
-    monkeypatch.setitem(sys.modules, "desktop.ui.import_wizard", fake)
+    monkeypatch.setitem(sys.modules, "desktop.ui.importing.wizard", fake)
     path = tmp_path / "Roster 2024.XLSX"
     path.write_bytes(b"")
 
@@ -280,7 +281,7 @@ def test_drop_a_spreadsheet_starts_the_import(tab, monkeypatch, tmp_path):
 
 
 def test_import_not_built_yet_says_so(tab, monkeypatch):
-    monkeypatch.setitem(sys.modules, "desktop.ui.import_wizard", None)  # import raises ModuleNotFoundError
+    monkeypatch.setitem(sys.modules, "desktop.ui.importing.wizard", None)  # import raises ModuleNotFoundError
 
     said = []
     monkeypatch.setattr(dialogs, "info", lambda parent, title, text: said.append(title))

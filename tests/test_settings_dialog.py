@@ -13,7 +13,7 @@ from desktop.ui import dialogs
 
 
 def open_dialog(ctx, qtbot):
-    from desktop.ui.settings_dialog import open_settings
+    from desktop.ui.settings.dialog import open_settings
 
     dlg = open_settings(None, ctx)
     qtbot.addWidget(dlg)
@@ -175,7 +175,7 @@ def test_qualification_types_page(ctx, qtbot, monkeypatch):
 def test_units_page_is_embedded_or_explained(ctx, qtbot, monkeypatch):
     dlg = open_dialog(ctx, qtbot)
     try:
-        from desktop.ui.units_settings import UnitsSettingsPage
+        from desktop.ui.settings.units import UnitsSettingsPage
     except ModuleNotFoundError:
         from desktop.ui.widgets import EmptyState
 
@@ -197,12 +197,12 @@ def test_units_page_missing_module_shows_a_sentence(ctx, qtbot, monkeypatch):
     real_import = builtins.__import__
 
     def fake_import(name, *args, **kwargs):
-        if name == "desktop.ui.units_settings":
+        if name == "desktop.ui.settings.units":
             raise ModuleNotFoundError(f"No module named {name!r}", name=name)
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", fake_import)
-    from desktop.ui.settings_dialog import _units_page
+    from desktop.ui.settings.dialog import _units_page
     from desktop.ui.widgets import EmptyState
 
     assert isinstance(_units_page(ctx), EmptyState)

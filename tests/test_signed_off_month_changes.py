@@ -536,8 +536,8 @@ def test_the_officer_window_and_the_qualifications_page_ask_why(ctx, qtbot, monk
     from PySide6.QtCore import QDate
 
     from desktop.ui import dialogs
-    from desktop.ui.officer_dialog import OfficerDialog
-    from desktop.ui.officer_quals_page import OfficerQualificationsPage
+    from desktop.ui.officer.dialog import OfficerDialog
+    from desktop.ui.officer.qualifications_page import OfficerQualificationsPage
 
     asked: list[str] = []
     monkeypatch.setattr(
@@ -575,7 +575,7 @@ def test_undoing_an_import_that_a_signed_off_month_counts_asks_why(ctx, qtbot, m
     from openpyxl import Workbook
 
     from desktop.ui import dialogs, tasks
-    from desktop.ui.import_history import show_import_history
+    from desktop.ui.importing.history import show_import_history
 
     wb = Workbook()
     wb.active.append(["Collar No.", "Surname", "Date Joined", "Mar-25"])

@@ -16,11 +16,11 @@ from desktop.ui.context import AppContext
 
 # (title, module, class) of each tab, in order.
 TABS: tuple[tuple[str, str, str], ...] = (
-    ("Roster", "desktop.ui.roster_tab", "RosterTab"),
-    ("Pathway", "desktop.ui.pathway_tab", "PathwayTab"),
-    ("Attachments", "desktop.ui.attachments_tab", "AttachmentsTab"),
-    ("Hours", "desktop.ui.hours_tab", "HoursTab"),
-    ("Returns", "desktop.ui.returns_tab", "ReturnsTab"),
+    ("Roster", "desktop.ui.roster.tab", "RosterTab"),
+    ("Pathway", "desktop.ui.pathway.tab", "PathwayTab"),
+    ("Attachments", "desktop.ui.attachments.tab", "AttachmentsTab"),
+    ("Hours", "desktop.ui.hours.tab", "HoursTab"),
+    ("Returns", "desktop.ui.returns.tab", "ReturnsTab"),
 )
 
 
@@ -76,30 +76,38 @@ class MainWindow(QMainWindow):
         self.import_action = self._action(
             file,
             "&Import roster…",
-            self._call("desktop.ui.import_wizard", "run_import_wizard"),
+            self._call("desktop.ui.importing.wizard", "run_import_wizard"),
             "Ctrl+I",
             "Import officers and hours from a spreadsheet",
         )
-        self._action(file, "Import &history…", self._call("desktop.ui.import_history", "show_import_history"))
-        self._action(file, "&Export roster…", self._call("desktop.ui.exports", "export_roster"), "Ctrl+E")
-        file.addSeparator()
-        self._action(file, "&Back up now…", self._call("desktop.ui.backup_ui", "backup_now"))
-        self._action(file, "&Restore from backup…", self._call("desktop.ui.backup_ui", "restore_backup"))
-        self._action(file, "&Check database…", self._call("desktop.ui.backup_ui", "check_integrity"))
-        file.addSeparator()
-        self._action(file, "Retention &review…", self._call("desktop.ui.data_protection", "retention_review"))
         self._action(
-            file, "&Subject access export…", self._call("desktop.ui.data_protection", "subject_access_export")
+            file, "Import &history…", self._call("desktop.ui.importing.history", "show_import_history")
+        )
+        self._action(
+            file, "&Export roster…", self._call("desktop.ui.roster.export", "export_roster"), "Ctrl+E"
         )
         file.addSeparator()
-        self._action(file, "Se&ttings…", self._call("desktop.ui.settings_dialog", "open_settings"), "Ctrl+,")
+        self._action(file, "&Back up now…", self._call("desktop.ui.safety.backup", "backup_now"))
+        self._action(file, "&Restore from backup…", self._call("desktop.ui.safety.backup", "restore_backup"))
+        self._action(file, "&Check database…", self._call("desktop.ui.safety.backup", "check_integrity"))
+        file.addSeparator()
+        self._action(
+            file, "Retention &review…", self._call("desktop.ui.safety.data_protection", "retention_review")
+        )
+        self._action(
+            file,
+            "&Subject access export…",
+            self._call("desktop.ui.safety.data_protection", "subject_access_export"),
+        )
+        file.addSeparator()
+        self._action(file, "Se&ttings…", self._call("desktop.ui.settings.dialog", "open_settings"), "Ctrl+,")
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         reports = bar.addMenu("&Reports")
         self._action(
             reports,
             "&Qualifications expiring or expired…",
-            self._call("desktop.ui.qualifications_report", "show_expiring"),
+            self._call("desktop.ui.reports.qualifications", "show_expiring"),
         )
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About CiP Desk", self._about)

@@ -39,7 +39,7 @@ def error_text(exc: CipDeskError, sep: str = "; ") -> str:
 def open_officer(parent: QWidget | None, ctx: AppContext, officer_id: int) -> bool:
     """Show the officer's record; True if anything was saved. Imported when needed: the officer
     dialog imports the pages that call this."""
-    from desktop.ui.officer_dialog import open_officer as open_record
+    from desktop.ui.officer.dialog import open_officer as open_record
 
     return bool(open_record(parent, ctx, officer_id))
 

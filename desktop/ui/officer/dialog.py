@@ -54,10 +54,10 @@ log = logging.getLogger(__name__)
 # (page title, module, class) of pages colleagues add to an existing officer's record.
 # Each class is constructed as cls(ctx, officer_id, parent); a missing module is skipped.
 EXTRA_PAGES: tuple[tuple[str, str, str], ...] = (
-    ("Pathway", "desktop.ui.officer_pathway_page", "OfficerPathwayPage"),
-    ("Qualifications", "desktop.ui.officer_quals_page", "OfficerQualificationsPage"),
-    ("Attachments", "desktop.ui.officer_attachments_page", "OfficerAttachmentsPage"),
-    ("Duties", "desktop.ui.officer_duties_page", "OfficerDutiesPage"),
+    ("Pathway", "desktop.ui.officer.pathway_page", "OfficerPathwayPage"),
+    ("Qualifications", "desktop.ui.officer.qualifications_page", "OfficerQualificationsPage"),
+    ("Attachments", "desktop.ui.officer.attachments_page", "OfficerAttachmentsPage"),
+    ("Duties", "desktop.ui.officer.duties_page", "OfficerDutiesPage"),
 )
 
 ERROR_STYLE = "color: #b3261e;"

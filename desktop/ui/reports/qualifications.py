@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.core import qualifications as quals
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
-from desktop.ui.officer_quals_page import STATUS_BG, STATUS_FG
+from desktop.ui.officer.qualifications_page import STATUS_BG, STATUS_FG
 from desktop.ui.table_model import ListTableModel, row_table
 from desktop.ui.widgets import EmptyState
 
@@ -224,7 +224,7 @@ class ExpiringDialog(QDialog):
         self.export_button.setEnabled(bool(shown))
 
     def _open(self, index: QModelIndex) -> None:
-        from desktop.ui.pathway_tab import open_officer_dialog
+        from desktop.ui.pathway.tab import open_officer_dialog
 
         open_officer_dialog(self, self.ctx, self.model.rows[index.row()].officer_id)
 

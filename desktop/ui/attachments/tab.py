@@ -1151,7 +1151,7 @@ class AttachmentsTab(QWidget):
 
     def _open_settings(self) -> None:
         try:
-            module = importlib.import_module("desktop.ui.settings_dialog")
+            module = importlib.import_module("desktop.ui.settings.dialog")
         except ModuleNotFoundError:
             dialogs.info(self, "Settings", "Settings are not available yet in this version.")
             return

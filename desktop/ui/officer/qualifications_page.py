@@ -26,7 +26,7 @@ from desktop.core.domain import add_months
 from desktop.core.errors import CipDeskError
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
-from desktop.ui.officer_pathway_page import EnterRuns
+from desktop.ui.officer.pathway_page import EnterRuns
 from desktop.ui.table_model import ListTableModel, row_table
 from desktop.ui.widgets import CANCELLED, ERROR_STYLE, OK_STYLE, error_text, save_with_lock_reason
 

@@ -810,9 +810,9 @@ class RanksPage(QWidget):
 
 def _units_page(ctx: AppContext) -> QWidget:
     try:
-        from desktop.ui.units_settings import UnitsSettingsPage
+        from desktop.ui.settings.units import UnitsSettingsPage
     except ModuleNotFoundError as exc:
-        if exc.name != "desktop.ui.units_settings":
+        if exc.name != "desktop.ui.settings.units":
             raise
         return EmptyState("Specialist units cannot be edited in this version of CiP Desk.")
     return UnitsSettingsPage(ctx)

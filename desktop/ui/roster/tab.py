@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
 
 from desktop.core import qualifications, roster, settings
 from desktop.core.domain import STATUS_LABELS, STATUSES
-from desktop.ui import dialogs, officer_dialog
+from desktop.ui import dialogs
 from desktop.ui.context import AppContext
-from desktop.ui.roster_model import ALL, COLUMNS, NO_TEAM, REASON_NOT_RECORDED, SERVING, RosterTableModel
+from desktop.ui.officer import dialog as officer_dialog
+from desktop.ui.roster.model import ALL, COLUMNS, NO_TEAM, REASON_NOT_RECORDED, SERVING, RosterTableModel
 from desktop.ui.widgets import EmptyState
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
@@ -363,9 +364,9 @@ class RosterTab(QWidget):
             self.refresh()
 
     def import_roster(self, path: str | None = None) -> None:
-        module = "desktop.ui.import_wizard"
+        module = "desktop.ui.importing.wizard"
         try:
-            from desktop.ui.import_wizard import run_import_wizard
+            from desktop.ui.importing.wizard import run_import_wizard
         except ModuleNotFoundError as exc:
             if exc.name != module:
                 raise

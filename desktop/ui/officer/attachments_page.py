@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from desktop.core import attachments as att
-from desktop.ui.attachments_tab import (
+from desktop.ui.attachments.tab import (
     AttachmentDialog,
     EndDialog,
     RowsModel,

@@ -22,7 +22,7 @@ from desktop.core import hours, month_locks, roster
 from desktop.core.domain import month_bounds
 from desktop.core.errors import NotFoundError
 from desktop.ui.context import AppContext
-from desktop.ui.hours_tab import DutyDialog, _date_text, delete_duty_asking
+from desktop.ui.hours.tab import DutyDialog, _date_text, delete_duty_asking
 from desktop.ui.widgets import EmptyState
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
