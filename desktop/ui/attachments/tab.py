@@ -10,11 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import html
 import importlib
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -43,7 +41,15 @@ from desktop.core import attachments as att
 from desktop.core.errors import CipDeskError, ValidationError, plain_message
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
-from desktop.ui.table_model import ListTableModel, row_table
+from desktop.ui.table_model import (
+    RIGHT_ALIGN,
+    Column,
+    ListTableModel,
+    RowStyle,
+    row_table,
+    selected_row,
+    set_column_widths,
+)
 from desktop.ui.widgets import (
     CANCELLED,
     ERROR_STYLE,
@@ -58,7 +64,6 @@ OK_STYLE = "color: #1e6b35;"
 _GREY = QBrush(QColor("#7a7a7a"))
 _RED = QBrush(QColor("#b3261e"))
 _AMBER_BG = QBrush(QColor("#fff4d6"))
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 def format_date(value: dt.date | None) -> str:
@@ -99,58 +104,7 @@ def report_error(parent: QWidget, title: str, exc: BaseException) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Col:
-    title: str
-    text: Callable[[Any], str]
-    key: Callable[[Any], Any] | None = None  # sort key (defaults to the text, case-folded)
-    tip: Callable[[Any], str | None] | None = None
-    numeric: bool = False
-    brush: Callable[[Any], QBrush | None] | None = None
-
-
-class RowsModel(ListTableModel):
-    def __init__(self, columns: Sequence[Col], parent: Any = None):
-        super().__init__(parent)
-        self.columns = list(columns)
-        self.HEADERS = tuple(c.title for c in self.columns)
-        self.row_brush: Callable[[Any], QBrush | None] | None = None
-        self.row_background: Callable[[Any], QBrush | None] | None = None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        col = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return col.text(row)
-        if role == Qt.ItemDataRole.ToolTipRole and col.tip is not None:
-            return col.tip(row)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if col.brush is not None:
-                brush = col.brush(row)
-                if brush is not None:
-                    return brush
-            return self.row_brush(row) if self.row_brush else None
-        if role == Qt.ItemDataRole.BackgroundRole and self.row_background is not None:
-            return self.row_background(row)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col.numeric:
-            return _RIGHT
-        return None
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        col = self.columns[column]
-
-        def key(row: Any) -> tuple[bool, Any]:
-            value = col.key(row) if col.key else col.text(row).casefold()
-            return (value is None or value == "", value if value is not None else 0)
-
-        self.beginResetModel()
-        self.rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
-        self.endResetModel()
-
-
-def make_table(model: RowsModel) -> QTableView:
+def make_table(model: ListTableModel) -> QTableView:
     view = row_table(model)
     view.setAlternatingRowColors(True)
     view.setSortingEnabled(True)
@@ -160,19 +114,6 @@ def make_table(model: RowsModel) -> QTableView:
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.setWordWrap(False)
     return view
-
-
-def selected(view: QTableView) -> Any:
-    model = view.model()
-    rows = view.selectionModel().selectedRows() if view.selectionModel() else []
-    if not rows or not isinstance(model, RowsModel):
-        return None
-    return model.row_at(rows[0].row())
-
-
-def fit_columns(view: QTableView, widths: Sequence[int]) -> None:
-    for i, width in enumerate(widths):
-        view.setColumnWidth(i, width)
 
 
 def _override_text(row: att.AttachmentRow) -> str:
@@ -193,31 +134,34 @@ def _end_text(row: att.AttachmentRow) -> str:
     return format_date(row.end_date)
 
 
-def attachment_columns(*, unit: bool, officer: bool) -> list[Col]:
-    cols: list[Col] = []
+def attachment_columns(*, unit: bool, officer: bool) -> list[Column]:
+    cols: list[Column] = []
     if officer:
         cols += [
-            Col("Collar no.", lambda r: r.collar),
-            Col("Name", lambda r: r.officer_name),
-            Col("Team", lambda r: r.team or ""),
+            Column("Collar no.", lambda r: r.collar),
+            Column("Name", lambda r: r.officer_name),
+            Column("Team", lambda r: r.team or ""),
         ]
     if unit:
-        cols += [Col("Unit", lambda r: r.unit_name), Col("State", lambda r: r.state_label)]
+        cols += [Column("Unit", lambda r: r.unit_name), Column("State", lambda r: r.state_label)]
     cols += [
-        Col("Start", lambda r: format_date(r.start_date), key=lambda r: r.start_date),
-        Col(
+        Column("Start", lambda r: format_date(r.start_date), sort=lambda r: r.start_date),
+        Column(
             "End",
             _end_text,
-            key=lambda r: r.end_date,
-            brush=lambda r: (
+            sort=lambda r: r.end_date,
+            foreground=lambda r: (
                 _RED if r.state == "active" and r.end_date and r.end_date <= dt.date.today() else None
             ),
         ),
-        Col("Supervisor", lambda r: r.supervisor or ""),
-        Col(
-            "Override", _override_text, tip=_override_tip, brush=lambda r: _RED if r.override_reason else None
+        Column("Supervisor", lambda r: r.supervisor or ""),
+        Column(
+            "Override",
+            _override_text,
+            tip=_override_tip,
+            foreground=lambda r: _RED if r.override_reason else None,
         ),
-        Col("Note", lambda r: (r.note or "").replace("\n", " · "), tip=lambda r: r.note or None),
+        Column("Note", lambda r: (r.note or "").replace("\n", " · "), tip=lambda r: r.note or None),
     ]
     return cols
 
@@ -756,16 +700,16 @@ class EndDialog(QDialog):
 # ---------------------------------------------------------------------------------------------
 
 
-def candidate_columns(with_missing: bool) -> list[Col]:
+def candidate_columns(with_missing: bool) -> list[Column]:
     cols = [
-        Col("Collar no.", lambda c: c.collar),
-        Col("Name", lambda c: c.name),
-        Col("Rank", lambda c: c.rank),
-        Col("Team", lambda c: c.team or ""),
+        Column("Collar no.", lambda c: c.collar),
+        Column("Name", lambda c: c.name),
+        Column("Rank", lambda c: c.rank),
+        Column("Team", lambda c: c.team or ""),
     ]
     if with_missing:
         cols.append(
-            Col(
+            Column(
                 "What is missing", lambda c: c.missing, tip=lambda c: "\n".join(f.message for f in c.failures)
             )
         )
@@ -802,8 +746,8 @@ class WhoCouldJoinPanel(QWidget):
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         split = QSplitter(Qt.Orientation.Vertical)
-        self.eligible_model = RowsModel(candidate_columns(False), self)
-        self.near_model = RowsModel(candidate_columns(True), self)
+        self.eligible_model = ListTableModel(self, columns=candidate_columns(False))
+        self.near_model = ListTableModel(self, columns=candidate_columns(True))
         self.eligible_view = make_table(self.eligible_model)
         self.near_view = make_table(self.near_model)
         self.eligible_title = QLabel()
@@ -817,8 +761,8 @@ class WhoCouldJoinPanel(QWidget):
             split.addWidget(box)
             view.doubleClicked.connect(lambda _i, v=view: self._open(v))
             view.clicked.connect(lambda _i, v=view: self._clear_other(v))
-        fit_columns(self.eligible_view, (90, 220, 60, 160))
-        fit_columns(self.near_view, (90, 220, 60, 160))
+        set_column_widths(self.eligible_view, (90, 220, 60, 160))
+        set_column_widths(self.near_view, (90, 220, 60, 160))
         layout.addWidget(split, 1)
 
     def _clear_other(self, view: QTableView) -> None:
@@ -826,7 +770,7 @@ class WhoCouldJoinPanel(QWidget):
         other.clearSelection()
 
     def current(self) -> att.Candidate | None:
-        return selected(self.eligible_view) or selected(self.near_view)
+        return selected_row(self.eligible_view) or selected_row(self.near_view)
 
     def set_unit(self, unit_id: int | None) -> None:
         self.unit_id = unit_id
@@ -861,7 +805,7 @@ class WhoCouldJoinPanel(QWidget):
         self.summary.setText(text)
 
     def _open(self, view: QTableView) -> None:
-        cand = selected(view)
+        cand = selected_row(view)
         if cand is not None and open_officer(self, self.tab.ctx, cand.officer_id):
             self.refresh()
 
@@ -882,24 +826,31 @@ def _places(u: att.UnitInfo) -> str:
     return "no limit" if u.capacity is None else str(u.capacity)
 
 
-def unit_columns() -> list[Col]:
+def unit_columns() -> list[Column]:
     return [
-        Col(
+        Column(
             "Unit",
             lambda u: u.name + ("" if u.active else " (not in use)"),
             tip=lambda u: u.description or None,
         ),
-        Col("Places", _places, key=lambda u: u.capacity if u.capacity is not None else 10**9, numeric=True),
-        Col("Attached", lambda u: str(u.active_count), key=lambda u: u.active_count, numeric=True),
-        Col("Requested", lambda u: str(u.requested_count), key=lambda u: u.requested_count, numeric=True),
-        Col(
+        Column(
+            "Places",
+            _places,
+            sort=lambda u: u.capacity if u.capacity is not None else 10**9,
+            align=RIGHT_ALIGN,
+        ),
+        Column("Attached", lambda u: str(u.active_count), sort=lambda u: u.active_count, align=RIGHT_ALIGN),
+        Column(
+            "Requested", lambda u: str(u.requested_count), sort=lambda u: u.requested_count, align=RIGHT_ALIGN
+        ),
+        Column(
             "Free",
             lambda u: "—" if u.free is None else str(u.free),
-            key=lambda u: u.free if u.free is not None else 10**9,
-            numeric=True,
-            brush=lambda u: _RED if u.free == 0 else None,
+            sort=lambda u: u.free if u.free is not None else 10**9,
+            align=RIGHT_ALIGN,
+            foreground=lambda u: _RED if u.free == 0 else None,
         ),
-        Col("Requirements", lambda u: u.requirements_summary(), tip=lambda u: u.requirements_summary()),
+        Column("Requirements", lambda u: u.requirements_summary(), tip=lambda u: u.requirements_summary()),
     ]
 
 
@@ -956,10 +907,10 @@ class AttachmentsTab(QWidget):
 
         split = QSplitter(Qt.Orientation.Vertical)
         layout.addWidget(split, 1)
-        self.unit_model = RowsModel(unit_columns(), self)
-        self.unit_model.row_brush = lambda u: None if u.active else _GREY
+        self.unit_model = ListTableModel(self, columns=unit_columns())
+        self.unit_model.row_style = RowStyle(foreground=lambda u: None if u.active else _GREY)
         self.unit_view = make_table(self.unit_model)
-        fit_columns(self.unit_view, (250, 70, 75, 85, 60))
+        set_column_widths(self.unit_view, (250, 70, 75, 85, 60))
         self.unit_view.selectionModel().selectionChanged.connect(lambda *_: self._unit_changed())
         split.addWidget(self.unit_view)
 
@@ -975,11 +926,11 @@ class AttachmentsTab(QWidget):
         rlay.addWidget(self.requirements)
         self.pages = QTabWidget()
         rlay.addWidget(self.pages, 1)
-        self.lists: dict[str, tuple[QStackedWidget, RowsModel, QTableView, EmptyState]] = {}
+        self.lists: dict[str, tuple[QStackedWidget, ListTableModel, QTableView, EmptyState]] = {}
         for key in ("current", "requested", "history"):
-            model = RowsModel(attachment_columns(unit=False, officer=True), self)
+            model = ListTableModel(self, columns=attachment_columns(unit=False, officer=True))
             view = make_table(model)
-            fit_columns(view, (90, 230, 160, 90, 90, 180, 70))
+            set_column_widths(view, (90, 230, 160, 90, 90, 180, 70))
             view.doubleClicked.connect(lambda _i: self.open_selected())
             view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
             empty = EmptyState("")
@@ -1016,7 +967,7 @@ class AttachmentsTab(QWidget):
         self._unit_changed()
 
     def selected_unit_id(self) -> int | None:
-        unit = selected(self.unit_view) if hasattr(self, "unit_view") else None
+        unit = selected_row(self.unit_view) if hasattr(self, "unit_view") else None
         return unit.id if unit is not None else None
 
     def select_unit(self, unit_id: int) -> None:
@@ -1082,7 +1033,7 @@ class AttachmentsTab(QWidget):
         page = self.pages.currentWidget()
         for stack, _model, view, _empty in self.lists.values():
             if stack is page:
-                row = selected(view)
+                row = selected_row(view)
                 return row if isinstance(row, att.AttachmentRow) else None
         return None
 

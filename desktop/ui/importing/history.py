@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from desktop.core import importer
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
-from desktop.ui.table_model import ListTableModel, row_table
+from desktop.ui.table_model import Column, ListTableModel, row_table
 from desktop.ui.tasks import run_task
 from desktop.ui.widgets import EmptyState
 
@@ -28,7 +28,7 @@ COLUMNS = ("Import", "When", "File", "Sheet", "By", "Rows", "New", "Updated", "U
 
 
 class BatchModel(ListTableModel):
-    HEADERS = COLUMNS
+    columns = tuple(Column(title, str) for title in COLUMNS)  # shown by data() below
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)

@@ -9,13 +9,11 @@ from desktop.core import attachments as att
 from desktop.ui.attachments.tab import (
     AttachmentDialog,
     EndDialog,
-    RowsModel,
     attachment_columns,
-    fit_columns,
     make_table,
-    selected,
 )
 from desktop.ui.context import AppContext
+from desktop.ui.table_model import ListTableModel, selected_row, set_column_widths
 from desktop.ui.widgets import EmptyState
 
 
@@ -42,9 +40,9 @@ class OfficerAttachmentsPage(QWidget):
         self.summary = QLabel()
         bar.addWidget(self.summary)
         layout.addLayout(bar)
-        self.model = RowsModel(attachment_columns(unit=True, officer=False), self)
+        self.model = ListTableModel(self, columns=attachment_columns(unit=True, officer=False))
         self.view = make_table(self.model)
-        fit_columns(self.view, (200, 75, 85, 85, 120, 65))
+        set_column_widths(self.view, (200, 75, 85, 85, 120, 65))
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.view.doubleClicked.connect(lambda _i: self._double_clicked())
         self.empty = EmptyState(
@@ -68,7 +66,7 @@ class OfficerAttachmentsPage(QWidget):
         self._update_buttons()
 
     def current(self) -> att.AttachmentRow | None:
-        row = selected(self.view)
+        row = selected_row(self.view)
         return row if isinstance(row, att.AttachmentRow) else None
 
     def _update_buttons(self) -> None:

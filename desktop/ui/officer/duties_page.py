@@ -22,7 +22,8 @@ from desktop.core import hours, month_locks, roster
 from desktop.core.domain import month_bounds
 from desktop.core.errors import NotFoundError
 from desktop.ui.context import AppContext
-from desktop.ui.hours.tab import DutyDialog, _date_text, delete_duty_asking
+from desktop.ui.hours.common import date_text
+from desktop.ui.hours.duty_dialogs import DutyDialog, delete_duty_asking
 from desktop.ui.widgets import EmptyState
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -133,7 +134,7 @@ class OfficerDutiesPage(QWidget):
             for rec in sorted(recs, key=lambda r: (r.date, r.start_time or dt.time(0), r.id), reverse=True):
                 child = QTreeWidgetItem(
                     [
-                        _date_text(rec.date) if not rec.is_monthly_total else "whole month",
+                        date_text(rec.date) if not rec.is_monthly_total else "whole month",
                         rec.times_text or "hours only",
                         hours.format_hours(rec.hours),
                         rec.type_text,

@@ -7,9 +7,7 @@ from typing import Any
 from PySide6.QtCore import (
     QDate,
     QEvent,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -33,7 +31,7 @@ from PySide6.QtWidgets import (
 from desktop.core import pathway
 from desktop.core.errors import CipDeskError, ValidationError
 from desktop.ui.context import AppContext
-from desktop.ui.table_model import ListTableModel, row_table
+from desktop.ui.table_model import Column, ListTableModel, RowStyle, row_table
 from desktop.ui.widgets import (
     CANCELLED,
     ERROR_STYLE,
@@ -75,14 +73,35 @@ class EnterRuns(QObject):
 
 
 class StagesModel(ListTableModel):
-    """Every stage of the pathway with what the officer has met; the next stage in bold."""
-
-    HEADERS = ("Stage", "Achieved", "Assessor", "Note")
+    """Every stage of the pathway with what the officer has met; the next stage in bold. A row is a
+    (stage, entry or None) pair."""
 
     def __init__(self, parent: Any = None):
         super().__init__(parent)
         self.rows: list[tuple[pathway.Stage, pathway.Entry | None]] = []
         self.next_code: str | None = None
+        bold = QFont()
+        bold.setBold(True)
+        implied = QColor("#6b6b6b")
+        unreached = QColor("#888888")
+
+        def not_recorded(row: Any) -> bool:
+            return row[1] is not None and row[1].source != "record"
+
+        def implied_colour(row: Any) -> QColor | None:
+            return implied if not_recorded(row) else None
+
+        self.columns = (
+            Column("Stage", _stage_name),
+            Column("Achieved", self._achieved, foreground=implied_colour),
+            Column("Assessor", lambda row: (row[1].assessor or "") if row[1] is not None else ""),
+            Column("Note", _note, foreground=implied_colour),
+        )
+        self.row_style = RowStyle(
+            tip=lambda row: SOURCE_TEXT[row[1].source] if not_recorded(row) else None,
+            foreground=lambda row: unreached if row[1] is None and row[0].code != self.next_code else None,
+            font=lambda row: bold if row[0].code == self.next_code else None,
+        )
 
     def set_progress(self, prog: pathway.Progress) -> None:
         self.beginResetModel()
@@ -94,41 +113,28 @@ class StagesModel(ListTableModel):
     def entry(self, row: int) -> pathway.Entry | None:
         return self.rows[row][1] if 0 <= row < len(self.rows) else None
 
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if not index.isValid():
-            return None
-        stage, entry = self.rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == 0:
-                flags = []
-                if stage.is_attestation and "attest" not in stage.name.lower():
-                    flags.append("attestation")
-                if stage.is_independent_patrol and "independent" not in stage.name.lower():
-                    flags.append("independent patrol")
-                return stage.name + (f"  ({', '.join(flags)})" if flags else "")
-            if entry is None:
-                return "Next" if col == 1 and stage.code == self.next_code else ("—" if col == 1 else "")
-            if col == 1:
-                return pathway.fmt(entry.achieved_on) if entry.achieved_on else "met, date unknown"
-            if col == 2:
-                return entry.assessor or ""
-            if col == 3:
-                return entry.note or SOURCE_TEXT.get(entry.source, "")
-        if role == Qt.ItemDataRole.ToolTipRole and entry is not None and entry.source != "record":
-            return SOURCE_TEXT[entry.source]
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if entry is None and stage.code != self.next_code:
-                return QColor("#888888")
-            if entry is not None and entry.source != "record" and col in (1, 3):
-                return QColor("#6b6b6b")
-        if role == Qt.ItemDataRole.FontRole and stage.code == self.next_code:
-            font = QFont()
-            font.setBold(True)
-            return font
-        return None
+    def _achieved(self, row: Any) -> str:
+        stage, entry = row
+        if entry is None:
+            return "Next" if stage.code == self.next_code else "—"
+        return pathway.fmt(entry.achieved_on) if entry.achieved_on else "met, date unknown"
+
+
+def _stage_name(row: Any) -> str:
+    """The stage's name, saying when it is the attestation or independent-patrol stage without its
+    name saying so."""
+    stage = row[0]
+    flags = []
+    if stage.is_attestation and "attest" not in stage.name.lower():
+        flags.append("attestation")
+    if stage.is_independent_patrol and "independent" not in stage.name.lower():
+        flags.append("independent patrol")
+    return stage.name + (f"  ({', '.join(flags)})" if flags else "")
+
+
+def _note(row: Any) -> str:
+    entry = row[1]
+    return (entry.note or SOURCE_TEXT.get(entry.source, "")) if entry is not None else ""
 
 
 class EntryDialog(QDialog):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,7 +27,7 @@ from desktop.core.errors import CipDeskError
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
 from desktop.ui.officer.pathway_page import EnterRuns
-from desktop.ui.table_model import ListTableModel, row_table
+from desktop.ui.table_model import Column, ListTableModel, RowStyle, row_table
 from desktop.ui.widgets import CANCELLED, ERROR_STYLE, OK_STYLE, error_text, save_with_lock_reason
 
 STATUS_BG = {"expired": QColor("#f8d7da"), "expiring": QColor("#fff3cd"), "valid": QColor("#d4edda")}
@@ -46,12 +46,30 @@ def days_left_text(rec: quals.QualRecord | quals.ExpiringRow) -> str:
 
 
 class QualsModel(ListTableModel):
-    HEADERS = ("Qualification", "Achieved", "Expires", "Status", "Note")
+    """An officer's qualification records; ``history`` greys the records a renewal replaced."""
 
     def __init__(self, parent: Any = None, *, history: bool = False):
         super().__init__(parent)
         self.history = history
         self.rows: list[quals.QualRecord] = []
+        grey = QColor("#888888")
+
+        def live(rec: quals.QualRecord) -> bool:
+            return rec.current or not self.history
+
+        self.columns = (
+            Column("Qualification", lambda r: r.type_name),
+            Column("Achieved", lambda r: quals.fmt(r.achieved_on)),
+            Column("Expires", lambda r: quals.fmt(r.expires_on) or "never"),
+            Column(
+                "Status",
+                self.status_text,
+                background=lambda r: STATUS_BG.get(r.status) if live(r) else None,
+                foreground=lambda r: STATUS_FG.get(r.status) if live(r) else None,
+            ),
+            Column("Note", lambda r: r.note or ""),
+        )
+        self.row_style = RowStyle(foreground=lambda r: None if live(r) else grey)
 
     def status_text(self, rec: quals.QualRecord) -> str:
         if self.history and not rec.current:
@@ -59,31 +77,6 @@ class QualsModel(ListTableModel):
         if rec.status == "no_expiry":
             return "Does not expire"
         return f"{rec.status_label} ({days_left_text(rec)})" if rec.status != "valid" else "Valid"
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if not index.isValid():
-            return None
-        rec = self.rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                rec.type_name,
-                quals.fmt(rec.achieved_on),
-                quals.fmt(rec.expires_on) or "never",
-                self.status_text(rec),
-                rec.note or "",
-            )[col]
-        live = rec.current or not self.history
-        if role == Qt.ItemDataRole.BackgroundRole and col == 3 and live:
-            return STATUS_BG.get(rec.status)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if not live:
-                return QColor("#888888")
-            if col == 3:
-                return STATUS_FG.get(rec.status)
-        return None
 
 
 class OfficerQualificationsPage(QWidget):

@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
 from desktop.core import pathway
 from desktop.core.errors import CipDeskError
 from desktop.ui.context import AppContext
-from desktop.ui.table_model import ListTableModel
+from desktop.ui.table_model import Column, ListTableModel
 from desktop.ui.widgets import CANCELLED, EmptyState, open_officer, save_with_lock_reason
 
 CARD_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -278,8 +278,23 @@ class StageColumn(QFrame):
 # ---------------------------------------------------------------------------------------------
 
 
+def _result_text(line: pathway.BulkLine) -> str:
+    return "Will be recorded" if line.ok else f"Refused: {line.reason}"
+
+
 class PreviewModel(ListTableModel):
-    HEADERS = ("Collar", "Name", "Result")
+    """Who a bulk recording would record, and who it would refuse and why (refusals first)."""
+
+    columns = (
+        Column("Collar", lambda line: line.collar, tip=lambda line: line.collar),
+        Column("Name", lambda line: line.name, tip=lambda line: line.name),
+        Column(
+            "Result",
+            _result_text,
+            tip=_result_text,
+            foreground=lambda line: QColor("#1e7b34") if line.ok else RED,
+        ),
+    )
 
     @property
     def lines(self) -> list[pathway.BulkLine]:
@@ -287,23 +302,6 @@ class PreviewModel(ListTableModel):
 
     def set_lines(self, lines: list[pathway.BulkLine]) -> None:
         self.set_rows(sorted(lines, key=lambda x: (x.ok, x.name)))  # refusals first
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if not index.isValid():
-            return None
-        line = self.rows[index.row()]
-        col = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if col == 0:
-                return line.collar
-            if col == 1:
-                return line.name
-            return "Will be recorded" if line.ok else f"Refused: {line.reason}"
-        if role == Qt.ItemDataRole.ForegroundRole and col == 2:
-            return QColor("#1e7b34") if line.ok else RED
-        return None
 
 
 class BulkRecordDialog(QDialog):

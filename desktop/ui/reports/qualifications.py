@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,23 +26,40 @@ from desktop.core import qualifications as quals
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
 from desktop.ui.officer.qualifications_page import STATUS_BG, STATUS_FG
-from desktop.ui.table_model import ListTableModel, row_table
+from desktop.ui.table_model import Column, ListTableModel, row_table
 from desktop.ui.widgets import EmptyState
 
 
-class ExpiringModel(ListTableModel):
-    """Sorts and filters its own Python list (see MEASURED.md)."""
+def _status_text(r: quals.ExpiringRow) -> str:
+    days = r.days_left
+    if days < 0:
+        return f"Expired {-days:,} day{'s' if days != -1 else ''} ago"
+    if days == 0:
+        return "Expires today"
+    return f"Expires in {days:,} day{'s' if days != 1 else ''}"
 
-    HEADERS = ("Collar", "Name", "Team", "Qualification", "Achieved", "Expires", "Status")
-    KEYS = (
-        lambda r: r.collar,
-        lambda r: r.name.lower(),
-        lambda r: (r.team or "").lower(),
-        lambda r: r.type_name.lower(),
-        lambda r: r.achieved_on,
-        lambda r: r.expires_on,
-        lambda r: r.days_left,
-    )
+
+COLUMNS = (
+    Column("Collar", lambda r: r.collar, sort=lambda r: r.collar),
+    Column("Name", lambda r: r.name, sort=lambda r: r.name.lower()),
+    Column("Team", lambda r: r.team or "", sort=lambda r: (r.team or "").lower()),
+    Column("Qualification", lambda r: r.type_name, sort=lambda r: r.type_name.lower()),
+    Column("Achieved", lambda r: quals.fmt(r.achieved_on), sort=lambda r: r.achieved_on),
+    Column("Expires", lambda r: quals.fmt(r.expires_on), sort=lambda r: r.expires_on),
+    Column(
+        "Status",
+        _status_text,
+        sort=lambda r: r.days_left,
+        background=lambda r: STATUS_BG.get(r.status),
+        foreground=lambda r: STATUS_FG.get(r.status, QColor("black")),
+    ),
+)
+
+
+class ExpiringModel(ListTableModel):
+    """Sorts and filters its own Python list; keeps the column it is sorted by for the next filter."""
+
+    columns = COLUMNS
 
     def __init__(self, parent: Any = None):
         super().__init__(parent)
@@ -50,7 +67,7 @@ class ExpiringModel(ListTableModel):
         self.rows: list[quals.ExpiringRow] = []
         self.sort_column, self.sort_order = 5, Qt.SortOrder.AscendingOrder
 
-    def set_rows(self, rows: list[quals.ExpiringRow], *, show: str, team: str | None, text: str) -> None:
+    def set_rows(self, rows: list[quals.ExpiringRow], *, show: str, team: str | None, text: str) -> None:  # type: ignore[override]
         needle = text.strip().lower()
         out = [
             r
@@ -71,7 +88,7 @@ class ExpiringModel(ListTableModel):
         self.endResetModel()
 
     def _sort(self) -> None:
-        key = self.KEYS[self.sort_column]
+        key = self.columns[self.sort_column].sort_value
         self.rows.sort(key=key, reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -79,36 +96,6 @@ class ExpiringModel(ListTableModel):
         self.beginResetModel()
         self._sort()
         self.endResetModel()
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if not index.isValid():
-            return None
-        r = self.rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            days = r.days_left
-            if days < 0:
-                status = f"Expired {-days:,} day{'s' if days != -1 else ''} ago"
-            elif days == 0:
-                status = "Expires today"
-            else:
-                status = f"Expires in {days:,} day{'s' if days != 1 else ''}"
-            return (
-                r.collar,
-                r.name,
-                r.team or "",
-                r.type_name,
-                quals.fmt(r.achieved_on),
-                quals.fmt(r.expires_on),
-                status,
-            )[col]
-        if col == 6 and role == Qt.ItemDataRole.BackgroundRole:
-            return STATUS_BG.get(r.status)
-        if col == 6 and role == Qt.ItemDataRole.ForegroundRole:
-            return STATUS_FG.get(r.status, QColor("black"))
-        return None
 
 
 class ExpiringDialog(QDialog):

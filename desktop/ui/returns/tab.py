@@ -41,7 +41,7 @@ from desktop.core.domain import STATUS_LABELS, month_bounds
 from desktop.reports import charts
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
-from desktop.ui.table_model import ListTableModel
+from desktop.ui.table_model import Column, ListTableModel
 from desktop.ui.tasks import run_task
 from desktop.ui.widgets import EmptyState
 
@@ -113,6 +113,7 @@ class OfficersModel(ListTableModel):
     """The return's per-officer rows; sorts and filters its own list (thousands of rows)."""
 
     HEADERS = ("Collar", "Name", "Rank", "Team", "Status", "Hours", "Year to date", "Minimum")
+    columns = tuple(Column(title, str) for title in HEADERS)  # shown by data() below
 
     def __init__(self, parent: Any = None):
         super().__init__(parent)

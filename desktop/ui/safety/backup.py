@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from desktop.core import backup, integrity
 from desktop.core.errors import CipDeskError
 from desktop.ui import dialogs
-from desktop.ui.table_model import Index, ListTableModel, row_table
+from desktop.ui.table_model import RIGHT_ALIGN, Column, ListTableModel, row_table
 from desktop.ui.tasks import run_task
 
 # ---------------------------------------------------------------------------------------------
@@ -163,34 +163,24 @@ def backup_now(parent: QWidget | None, ctx: Any) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
+def _size_text(b: backup.BackupFile) -> str:
+    try:
+        size = b.path.stat().st_size
+    except OSError:
+        return "missing"
+    return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{max(1, size // 1024)} KB"
+
+
 class BackupListModel(ListTableModel):
-    HEADERS = ("Taken", "Kind", "Size")
+    columns = (
+        Column("Taken", lambda b: f"{b.taken:%a %d/%m/%Y %H:%M}"),
+        Column("Kind", lambda b: kind_text(b.why)),
+        Column("Size", _size_text, align=RIGHT_ALIGN),
+    )
 
     def __init__(self, rows: list[backup.BackupFile]):
         super().__init__()
         self.rows = rows
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.TextAlignmentRole,
-        ):
-            return None
-        b = self.rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if col == 2:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return None
-        if col == 0:
-            return f"{b.taken:%a %d/%m/%Y %H:%M}"
-        if col == 1:
-            return kind_text(b.why)
-        try:
-            size = b.path.stat().st_size
-        except OSError:
-            return "missing"
-        return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{max(1, size // 1024)} KB"
 
 
 def kind_text(why: str) -> str:

@@ -22,7 +22,7 @@ from desktop.core import data_protection as dp
 from desktop.core import roster
 from desktop.core.domain import STATUS_LABELS
 from desktop.ui import dialogs
-from desktop.ui.table_model import Index, ListTableModel, row_table
+from desktop.ui.table_model import Column, ListTableModel, row_table
 from desktop.ui.tasks import run_task
 from desktop.ui.widgets import EmptyState
 
@@ -32,25 +32,19 @@ from desktop.ui.widgets import EmptyState
 
 
 class RetentionModel(ListTableModel):
-    HEADERS = ("Collar", "Name", "Rank", "Team", "Left", "Leaving reason", "Retention ended")
+    columns = (
+        Column("Collar", lambda r: r.collar),
+        Column("Name", lambda r: r.name),
+        Column("Rank", lambda r: r.rank),
+        Column("Team", lambda r: r.team or ""),
+        Column("Left", lambda r: f"{r.left_date:%d/%m/%Y}"),
+        Column("Leaving reason", lambda r: (r.leaving_reason or "").capitalize()),
+        Column("Retention ended", lambda r: f"{r.due:%d/%m/%Y}"),
+    )
 
     def __init__(self, rows: list[dp.RetentionRow]):
         super().__init__()
         self.rows = rows
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        r = self.rows[index.row()]
-        return (
-            r.collar,
-            r.name,
-            r.rank,
-            r.team or "",
-            f"{r.left_date:%d/%m/%Y}",
-            (r.leaving_reason or "").capitalize(),
-            f"{r.due:%d/%m/%Y}",
-        )[index.column()]
 
 
 class RetentionReview(QDialog):
