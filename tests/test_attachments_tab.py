@@ -13,7 +13,10 @@ from sqlalchemy import select
 from desktop.core import attachments as att
 from desktop.core.models import AuditEvent
 from desktop.ui.attachments import tab as tabmod
-from desktop.ui.attachments.tab import AttachmentDialog, AttachmentsTab, EndDialog, to_qdate
+from desktop.ui.attachments.end_dialog import EndDialog
+from desktop.ui.attachments.fields import to_qdate
+from desktop.ui.attachments.request_dialog import AttachmentDialog
+from desktop.ui.attachments.tab import AttachmentsTab
 from desktop.ui.officer.attachments_page import OfficerAttachmentsPage
 from desktop.ui.settings.units import UnitsSettingsPage
 from tests.test_attachments import give, officer, qualified, unit

@@ -6,12 +6,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from desktop.core import attachments as att
-from desktop.ui.attachments.tab import (
-    AttachmentDialog,
-    EndDialog,
-    attachment_columns,
-    make_table,
-)
+from desktop.ui.attachments.end_dialog import EndDialog
+from desktop.ui.attachments.request_dialog import AttachmentDialog
+from desktop.ui.attachments.tables import attachment_columns, make_table
 from desktop.ui.context import AppContext
 from desktop.ui.table_model import ListTableModel, selected_row, set_column_widths
 from desktop.ui.widgets import EmptyState
