@@ -121,7 +121,7 @@ def test_double_click_opens_the_officer(ctx, qtbot, monkeypatch):
     opened = []
     import desktop.ui.pathway.tab as mod
 
-    monkeypatch.setattr(mod, "open_officer_dialog", lambda parent, c, officer_id: opened.append(officer_id))
+    monkeypatch.setattr(mod, "open_officer", lambda parent, c, officer_id: opened.append(officer_id))
     tab = mod.PathwayTab(ctx)
     qtbot.addWidget(tab)
     col = column(tab, None)

@@ -127,7 +127,7 @@ def test_an_import_into_a_signed_off_month_is_named_and_carries_its_reason(db, t
 
 def test_the_leaving_dialog_asks_why_for_a_signed_off_month(ctx, qtbot, monkeypatch):
     from desktop.ui import dialogs
-    from desktop.ui.officer.dialog import LeavingDialog
+    from desktop.ui.officer.leaving import LeavingDialog
 
     oid = officer(ctx.db, "1")
     returns.sign_off(ctx.db, "2025-03")

@@ -545,8 +545,8 @@ def test_the_officer_window_and_the_qualifications_page_ask_why(ctx, qtbot, monk
     )
     dlg = OfficerDialog(ctx, force["in"])
     qtbot.addWidget(dlg)
-    dlg.team.setEditText("Rural")
-    dlg.phone.setText("07700 900123")
+    dlg.details.team.setEditText("Rural")
+    dlg.details.phone.setText("07700 900123")
     dlg.save_and_close()
     assert asked and "March 2025 has been signed off" in asked[0] and "June 2025" in asked[0]
     assert roster.get_officer(ctx.db, force["in"])["team"] == "Response A"  # no reason: nothing saved

@@ -1,10 +1,10 @@
 """Small shared widgets: the empty state shown where a list has nothing yet, the red label that gives a
-field's reason, and opening an officer's record from any page."""
+field's reason, saving with a reason in a signed-off month, and fitting a dialog to the screen."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QGuiApplication
@@ -14,34 +14,37 @@ from desktop.core import hours
 from desktop.core.errors import CipDeskError, ValidationError
 from desktop.ui import dialogs
 
-if TYPE_CHECKING:
-    from desktop.ui.context import AppContext
-
 ERROR_STYLE = "color: #b3261e;"
 OK_STYLE = "color: #1e7b34;"
 HINT_STYLE = "color: palette(mid);"
 
 
-def error_label(style: str = ERROR_STYLE) -> QLabel:
-    """A word-wrapped label for a reason next to a field (red by default), hidden until it has one."""
+def error_label(style: str = ERROR_STYLE, *, selectable: bool = False) -> QLabel:
+    """A word-wrapped label for a reason next to a field (red by default), hidden until it has one;
+    ``selectable``: its text can be selected and copied."""
     label = QLabel()
     label.setStyleSheet(style)
     label.setWordWrap(True)
     label.hide()
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
+
+
+def with_error(widget: QWidget, error: QLabel, spacing: int = 2) -> QWidget:
+    """``widget`` with its reason label right under it, as one field of a form."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(spacing)
+    layout.addWidget(widget)
+    layout.addWidget(error)
+    return box
 
 
 def error_text(exc: CipDeskError, sep: str = "; ") -> str:
     """The reasons of a ValidationError joined into one line; any other error's own message."""
     return sep.join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
-
-
-def open_officer(parent: QWidget | None, ctx: AppContext, officer_id: int) -> bool:
-    """Show the officer's record; True if anything was saved. Imported when needed: the officer
-    dialog imports the pages that call this."""
-    from desktop.ui.officer.dialog import open_officer as open_record
-
-    return bool(open_record(parent, ctx, officer_id))
 
 
 class EmptyState(QWidget):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QDateEdit, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDateEdit, QLabel
 
 
 def to_qdate(day: dt.date) -> QDate:
@@ -27,14 +27,3 @@ def date_edit(day: dt.date | None = None) -> QDateEdit:
 def show_error(label: QLabel, text: str | None) -> None:
     label.setText(text or "")
     label.setVisible(bool(text))
-
-
-def with_error(widget: QWidget, label: QLabel) -> QWidget:
-    """``widget`` with its reason label under it, as one form field."""
-    box = QWidget()
-    lay = QVBoxLayout(box)
-    lay.setContentsMargins(0, 0, 0, 0)
-    lay.setSpacing(2)
-    lay.addWidget(widget)
-    lay.addWidget(label)
-    return box

@@ -28,9 +28,16 @@ from PySide6.QtWidgets import (
 from desktop.core import attachments as att
 from desktop.core import roster
 from desktop.core.errors import CipDeskError, ValidationError
-from desktop.ui.attachments.fields import date_edit, from_qdate, show_error, to_qdate, with_error
+from desktop.ui.attachments.fields import date_edit, from_qdate, show_error, to_qdate
 from desktop.ui.context import AppContext
-from desktop.ui.widgets import CANCELLED, ERROR_STYLE, HINT_STYLE, error_label, save_with_lock_reason
+from desktop.ui.widgets import (
+    CANCELLED,
+    ERROR_STYLE,
+    HINT_STYLE,
+    error_label,
+    save_with_lock_reason,
+    with_error,
+)
 
 OK_STYLE = "color: #1e6b35;"
 

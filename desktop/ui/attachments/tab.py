@@ -33,9 +33,10 @@ from desktop.ui.attachments.request_dialog import AttachmentDialog
 from desktop.ui.attachments.tables import GREY, attachment_columns, make_table, unit_columns
 from desktop.ui.attachments.who_could_join import WhoCouldJoinPanel
 from desktop.ui.context import AppContext
+from desktop.ui.officer.dialog import open_officer
 from desktop.ui.settings.dialog import open_settings
 from desktop.ui.table_model import ListTableModel, RowStyle, selected_row, set_column_widths
-from desktop.ui.widgets import EmptyState, open_officer
+from desktop.ui.widgets import EmptyState
 
 
 class AttachmentsTab(QWidget):

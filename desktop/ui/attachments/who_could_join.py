@@ -13,8 +13,9 @@ from desktop.ui import dialogs
 from desktop.ui.attachments.fields import date_edit, from_qdate, to_qdate
 from desktop.ui.attachments.tables import candidate_columns, make_table
 from desktop.ui.context import AppContext
+from desktop.ui.officer.dialog import open_officer
 from desktop.ui.table_model import ListTableModel, selected_row, set_column_widths
-from desktop.ui.widgets import ERROR_STYLE, open_officer
+from desktop.ui.widgets import ERROR_STYLE
 
 
 class WhoCouldJoinPanel(QWidget):

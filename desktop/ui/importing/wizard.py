@@ -37,14 +37,7 @@ from PySide6.QtWidgets import (
 from desktop.core import importer, month_locks, settings
 from desktop.core.domain import DRIVING_GRADES, LEAVING_REASONS, NOT_RECORDED, STATUS_LABELS, STATUSES
 from desktop.core.import_text import row_details, warning_details
-from desktop.excel.headers import (
-    FIELD_TARGETS,
-    IGNORE,
-    LEGACY,
-    column_letter,
-    header_block,
-    target_label,
-)
+from desktop.excel.headers import FIELD_TARGETS, IGNORE, LEGACY, column_letter, header_block, target_label
 from desktop.excel.reader import FileRefused, Workbook, open_workbook
 from desktop.excel.values import cell_text, load_synonyms, month_label
 from desktop.ui import dialogs

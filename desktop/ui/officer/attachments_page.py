@@ -10,15 +10,16 @@ from desktop.ui.attachments.end_dialog import EndDialog
 from desktop.ui.attachments.request_dialog import AttachmentDialog
 from desktop.ui.attachments.tables import attachment_columns, make_table
 from desktop.ui.context import AppContext
+from desktop.ui.officer.page import RecordPage
 from desktop.ui.table_model import ListTableModel, selected_row, set_column_widths
 from desktop.ui.widgets import EmptyState
 
 
-class OfficerAttachmentsPage(QWidget):
-    def __init__(self, ctx: AppContext, officer_id: int, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ctx = ctx
-        self.officer_id = officer_id
+class OfficerAttachmentsPage(RecordPage):
+    TITLE = "Attachments"
+
+    def __init__(self, ctx: AppContext, officer_id: int | None = None, parent: QWidget | None = None):
+        super().__init__(ctx, officer_id, parent)
         self.rows: list[att.AttachmentRow] = []
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
@@ -49,7 +50,8 @@ class OfficerAttachmentsPage(QWidget):
         self.stack.addWidget(self.empty)
         self.stack.addWidget(self.view)
         layout.addWidget(self.stack, 1)
-        self.refresh()
+        if officer_id is not None:
+            self.refresh()
 
     def refresh(self) -> None:
         self.rows = att.officer_attachments(self.ctx.db, self.officer_id)

@@ -24,20 +24,22 @@ from desktop.core.errors import NotFoundError
 from desktop.ui.context import AppContext
 from desktop.ui.hours.common import date_text
 from desktop.ui.hours.duty_dialogs import DutyDialog, delete_duty_asking
+from desktop.ui.officer.fields import display_name
+from desktop.ui.officer.page import RecordPage
 from desktop.ui.widgets import EmptyState
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
-class OfficerDutiesPage(QWidget):
+class OfficerDutiesPage(RecordPage):
     """Duties of the last 12 months (or all), grouped by month with subtotals.
 
     Insert adds, Enter edits, Delete removes (a signed-off month asks for a reason)."""
 
-    def __init__(self, ctx: AppContext, officer_id: int, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ctx = ctx
-        self.officer_id = officer_id
+    TITLE = "Duties"
+
+    def __init__(self, ctx: AppContext, officer_id: int | None = None, parent: QWidget | None = None):
+        super().__init__(ctx, officer_id, parent)
         self.records: list[hours.DutyRecord] = []
         self.label = ""
         layout = QVBoxLayout(self)
@@ -89,7 +91,8 @@ class OfficerDutiesPage(QWidget):
         QShortcut(QKeySequence.StandardKey.Delete, self.tree, activated=self.delete).setContext(
             Qt.ShortcutContext.WidgetShortcut
         )
-        self.refresh()
+        if officer_id is not None:
+            self.refresh()
 
     def _range(self) -> tuple[dt.date, dt.date]:
         today = dt.date.today()
@@ -101,6 +104,21 @@ class OfficerDutiesPage(QWidget):
         return month_bounds(hours.shift_month(first, -(months - 1)))[0], last
 
     def refresh(self) -> None:
+        self._read()
+        self.tree.clear()
+        months: dict[str, list[hours.DutyRecord]] = {}
+        for rec in self.records:
+            months.setdefault(hours.month_key(rec.date), []).append(rec)
+        locked = month_locks.signed_off(self.ctx.db)
+        for i, month in enumerate(sorted(months, reverse=True)):
+            item = self._month_item(month, months[month], month in locked)
+            self.tree.addTopLevelItem(item)
+            item.setExpanded(i < 3)
+        self._show_summary()
+        self._update_buttons()
+
+    def _read(self) -> None:
+        """The officer's duties in the period chosen, and the officer's name for the duty dialogs."""
         first, last = self._range()
         try:
             self.records = hours.list_duties(self.ctx.db, self.officer_id, first, last)
@@ -108,59 +126,57 @@ class OfficerDutiesPage(QWidget):
             self.records = []
         try:
             values = roster.get_officer(self.ctx.db, self.officer_id).values
-            name = f"{values['surname']}, {values['forenames']}" if values["forenames"] else values["surname"]
-            self.label = f"{name} ({values['collar']})"
+            self.label = f"{display_name(values)} ({values['collar']})"
         except NotFoundError:
             self.label = ""
-        self.tree.clear()
+
+    def _month_item(self, month: str, recs: list[hours.DutyRecord], signed_off: bool) -> QTreeWidgetItem:
+        """A month in bold with its count and total hours, holding its duties, newest first."""
+        title = hours.month_label(month) + ("  (signed off)" if signed_off else "")
+        n = len(recs)
+        total = hours.format_hours(sum(r.hours for r in recs))
+        item = QTreeWidgetItem([title, f"{n} dut{'y' if n == 1 else 'ies'}", total, "", ""])
         bold = QFont()
         bold.setBold(True)
-        months: dict[str, list[hours.DutyRecord]] = {}
-        for rec in self.records:
-            months.setdefault(hours.month_key(rec.date), []).append(rec)
-        locked = month_locks.signed_off(self.ctx.db)
-        for i, month in enumerate(sorted(months, reverse=True)):
-            recs = months[month]
-            total = sum(r.hours for r in recs)
-            title = hours.month_label(month) + ("  (signed off)" if month in locked else "")
-            n = len(recs)
-            parent = QTreeWidgetItem(
-                [title, f"{n} dut{'y' if n == 1 else 'ies'}", hours.format_hours(total), "", ""]
-            )
-            for col in range(3):
-                parent.setFont(col, bold)
-            parent.setTextAlignment(2, RIGHT)
-            parent.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-            for rec in sorted(recs, key=lambda r: (r.date, r.start_time or dt.time(0), r.id), reverse=True):
-                child = QTreeWidgetItem(
-                    [
-                        date_text(rec.date) if not rec.is_monthly_total else "whole month",
-                        rec.times_text or "hours only",
-                        hours.format_hours(rec.hours),
-                        rec.type_text,
-                        rec.note or "",
-                    ]
-                )
-                child.setTextAlignment(2, RIGHT)
-                child.setData(0, Qt.ItemDataRole.UserRole, rec.id)
-                parent.addChild(child)
-            self.tree.addTopLevelItem(parent)
-            parent.setExpanded(i < 3)
+        for col in range(3):
+            item.setFont(col, bold)
+        item.setTextAlignment(2, RIGHT)
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+        for rec in sorted(recs, key=lambda r: (r.date, r.start_time or dt.time(0), r.id), reverse=True):
+            item.addChild(self._duty_item(rec))
+        return item
+
+    @staticmethod
+    def _duty_item(rec: hours.DutyRecord) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(
+            [
+                date_text(rec.date) if not rec.is_monthly_total else "whole month",
+                rec.times_text or "hours only",
+                hours.format_hours(rec.hours),
+                rec.type_text,
+                rec.note or "",
+            ]
+        )
+        item.setTextAlignment(2, RIGHT)
+        item.setData(0, Qt.ItemDataRole.UserRole, rec.id)
+        return item
+
+    def _show_summary(self) -> None:
+        """Hours in the period and this month, or why the list is empty."""
         period = "the last 12 months" if self.period.currentData() else "all time"
+        if not self.records:
+            self.summary.setText("")
+            self.empty.set_text(f"No duties recorded in {period}. Add one with Add duty… (Insert).")
+            self.stack.setCurrentWidget(self.empty)
+            return
         total = sum(r.hours for r in self.records)
         this_month = sum(
             r.hours for r in self.records if hours.month_key(r.date) == hours.month_key(dt.date.today())
         )
-        if self.records:
-            self.summary.setText(
-                f"{hours.format_hours(total)} hours in {period} · {hours.format_hours(this_month) or '0'} this month"
-            )
-            self.stack.setCurrentWidget(self.tree)
-        else:
-            self.summary.setText("")
-            self.empty.set_text(f"No duties recorded in {period}. Add one with Add duty… (Insert).")
-            self.stack.setCurrentWidget(self.empty)
-        self._update_buttons()
+        self.summary.setText(
+            f"{hours.format_hours(total)} hours in {period} · {hours.format_hours(this_month) or '0'} this month"
+        )
+        self.stack.setCurrentWidget(self.tree)
 
     def _update_buttons(self) -> None:
         has = self.current() is not None

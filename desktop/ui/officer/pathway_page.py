@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
 from desktop.core import pathway
 from desktop.core.errors import CipDeskError, ValidationError
 from desktop.ui.context import AppContext
+from desktop.ui.officer.fields import EnterRuns
+from desktop.ui.officer.page import RecordPage
 from desktop.ui.table_model import Column, ListTableModel, RowStyle, row_table
 from desktop.ui.widgets import (
     CANCELLED,
@@ -46,24 +48,6 @@ def _date_edit(value: Any = None) -> QDateEdit:
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("dd/MM/yyyy")
     return edit
-
-
-class EnterRuns(QObject):
-    """Enter in a page's form runs the page's action instead of the officer dialog's Save button."""
-
-    def __init__(self, action: Any, parent: QObject):
-        super().__init__(parent)
-        self.action = action
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        ):
-            self.action()
-            return True
-        return False
 
 
 class StagesModel(ListTableModel):
@@ -219,15 +203,13 @@ class EntryDialog(QDialog):
         self.accept()
 
 
-class OfficerPathwayPage(QWidget):
+class OfficerPathwayPage(RecordPage):
     """Shown inside the officer dialog. ``changed`` fires after anything is saved."""
 
-    changed = Signal()
+    TITLE = "Pathway"
 
-    def __init__(self, ctx: AppContext, officer_id: int, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ctx = ctx
-        self.officer_id = officer_id
+    def __init__(self, ctx: AppContext, officer_id: int | None = None, parent: QWidget | None = None):
+        super().__init__(ctx, officer_id, parent)
         self.progress: pathway.Progress | None = None
         layout = QVBoxLayout(self)
         self.heading = QLabel()
@@ -290,7 +272,8 @@ class OfficerPathwayPage(QWidget):
         self.stage.currentIndexChanged.connect(lambda _i: self.error.hide())
         self.date.dateChanged.connect(lambda _d: self.error.hide())
         layout.addWidget(box)
-        self.refresh()
+        if officer_id is not None:
+            self.refresh()
 
     # -- data ------------------------------------------------------------------------------------
     def refresh(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,7 +26,8 @@ from desktop.core.domain import add_months
 from desktop.core.errors import CipDeskError
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
-from desktop.ui.officer.pathway_page import EnterRuns
+from desktop.ui.officer.fields import EnterRuns
+from desktop.ui.officer.page import RecordPage
 from desktop.ui.table_model import Column, ListTableModel, RowStyle, row_table
 from desktop.ui.widgets import CANCELLED, ERROR_STYLE, OK_STYLE, error_text, save_with_lock_reason
 
@@ -79,15 +80,13 @@ class QualsModel(ListTableModel):
         return f"{rec.status_label} ({days_left_text(rec)})" if rec.status != "valid" else "Valid"
 
 
-class OfficerQualificationsPage(QWidget):
+class OfficerQualificationsPage(RecordPage):
     """Shown inside the officer dialog. ``changed`` fires after anything is saved."""
 
-    changed = Signal()
+    TITLE = "Qualifications"
 
-    def __init__(self, ctx: AppContext, officer_id: int, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ctx = ctx
-        self.officer_id = officer_id
+    def __init__(self, ctx: AppContext, officer_id: int | None = None, parent: QWidget | None = None):
+        super().__init__(ctx, officer_id, parent)
         self.records: list[quals.QualRecord] = []
         self.types: list[quals.QualType] = []
         layout = QVBoxLayout(self)
@@ -150,7 +149,8 @@ class OfficerQualificationsPage(QWidget):
         self.type.currentIndexChanged.connect(self._form_changed)
         self.date.dateChanged.connect(self._form_changed)
         self.current.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
-        self.refresh()
+        if officer_id is not None:
+            self.refresh()
 
     @staticmethod
     def _table(model: QualsModel) -> QTableView:

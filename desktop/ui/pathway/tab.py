@@ -48,17 +48,14 @@ from PySide6.QtWidgets import (
 from desktop.core import pathway
 from desktop.core.errors import CipDeskError
 from desktop.ui.context import AppContext
+from desktop.ui.officer.dialog import open_officer
 from desktop.ui.table_model import Column, ListTableModel
-from desktop.ui.widgets import CANCELLED, EmptyState, open_officer, save_with_lock_reason
+from desktop.ui.widgets import CANCELLED, EmptyState, save_with_lock_reason
 
 CARD_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMN_WIDTH = 210
 RED = QColor("#c0392b")
 OVERDUE_BG = QColor("#fdecea")
-
-
-# The officer's record; a module name of its own so the Qualifications report and tests reach it here.
-open_officer_dialog = open_officer
 
 
 def days_text(days: int | None) -> str:
@@ -645,7 +642,7 @@ class PathwayTab(QWidget):
             self.refresh()
 
     def open_officer(self, officer_id: int) -> None:
-        open_officer_dialog(self, self.ctx, officer_id)
+        open_officer(self, self.ctx, officer_id)
 
     def _context_menu(self, col: StageColumn, pos: Any) -> None:
         index = col.view.indexAt(pos)

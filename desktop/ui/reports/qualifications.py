@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.core import qualifications as quals
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
+from desktop.ui.officer.dialog import open_officer
 from desktop.ui.officer.qualifications_page import STATUS_BG, STATUS_FG
 from desktop.ui.table_model import Column, ListTableModel, row_table
 from desktop.ui.widgets import EmptyState
@@ -211,9 +212,7 @@ class ExpiringDialog(QDialog):
         self.export_button.setEnabled(bool(shown))
 
     def _open(self, index: QModelIndex) -> None:
-        from desktop.ui.pathway.tab import open_officer_dialog
-
-        open_officer_dialog(self, self.ctx, self.model.rows[index.row()].officer_id)
+        open_officer(self, self.ctx, self.model.rows[index.row()].officer_id)
 
     def export(self) -> None:
         rows = list(self.model.rows)

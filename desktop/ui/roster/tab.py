@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 
 from desktop.core import qualifications, roster, settings
 from desktop.core.domain import STATUS_LABELS, STATUSES
-from desktop.ui import dialogs
 from desktop.ui.context import AppContext
 from desktop.ui.officer import dialog as officer_dialog
 from desktop.ui.roster.model import ALL, COLUMNS, NO_TEAM, REASON_NOT_RECORDED, SERVING, RosterTableModel
@@ -340,14 +339,14 @@ class RosterTab(QWidget):
 
     # -- actions ---------------------------------------------------------------------------------
     def new_officer(self) -> None:
-        dialog = officer_dialog.OfficerDialog(self.ctx, None, self.window())
-        dialog.exec()
-        if dialog.saved:
-            self.refresh()
-            if dialog.officer_id is not None and not self.select_officer(dialog.officer_id):
-                # The filters hide the new officer: show everyone so the user sees it was added.
-                self.clear_filters()
-                self.select_officer(dialog.officer_id)
+        officer_id = officer_dialog.new_officer(self.window(), self.ctx)
+        if officer_id is None:
+            return
+        self.refresh()
+        if not self.select_officer(officer_id):
+            # The filters hide the new officer: show everyone so the user sees it was added.
+            self.clear_filters()
+            self.select_officer(officer_id)
 
     def open_selected(self) -> None:
         oid = self.selected_id()
@@ -364,14 +363,8 @@ class RosterTab(QWidget):
             self.refresh()
 
     def import_roster(self, path: str | None = None) -> None:
-        module = "desktop.ui.importing.wizard"
-        try:
-            from desktop.ui.importing.wizard import run_import_wizard
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            dialogs.info(self.window(), "Not available yet", "Importing a roster is not built yet.")
-            return
+        from desktop.ui.importing.wizard import run_import_wizard  # the spreadsheet readers load on first use
+
         if path:
             run_import_wizard(self.window(), self.ctx, path=path)
         else:
