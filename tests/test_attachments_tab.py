@@ -309,7 +309,7 @@ def test_settings_edit_persists_audited_and_notifies(ctx, db, qtbot):
         item = page.quals.item(i)
         if item.text() == "Language: Welsh":
             item.setCheckState(Qt.CheckState.Checked)
-    assert page.has_unsaved_changes()
+    assert page.is_dirty()
     assert page.save()
     assert got == ["settings"]
     info = next(u for u in att.list_units(db) if u.name == "Cyber Crime")

@@ -184,7 +184,7 @@ def test_settings_ranks_page(ctx, qtbot, monkeypatch):
     roster.create_officer(ctx.db, {"collar": "1", "surname": "Holder", "rank": "SSupt"})
     dlg = open_settings(None, ctx)
     qtbot.addWidget(dlg)
-    assert dlg.PAGES[-1] == "Ranks"
+    assert dlg.PAGES[-1].TITLE == "Ranks"
     page = dlg.ranks
     assert [page.table.item(r, 1).text() for r in range(page.table.rowCount())] == DEFAULT
     # Add one just above Special Superintendent.

@@ -31,17 +31,20 @@ from desktop.core.domain import DRIVING_GRADES
 from desktop.core.errors import CipDeskError, ValidationError
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
+from desktop.ui.settings.page import SettingsPage
 from desktop.ui.widgets import HINT_STYLE, error_label
 
 _NEW = -1
 
 
-class UnitsSettingsPage(QWidget):
+class UnitsSettingsPage(SettingsPage):
     """Add, edit, deactivate or delete units; their capacity and requirements."""
 
+    TITLE = "Units"
+    SAVES_ON_CLOSE = True  # as leaving a unit for another saves it
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.units: list[att.UnitInfo] = []
         self.current_id: int | None = None  # _NEW for a unit not saved yet
         self._loading = False
@@ -211,11 +214,26 @@ class UnitsSettingsPage(QWidget):
         self._loading = False
 
     def _show(self, u: att.UnitInfo | None) -> None:
+        """Show unit ``u`` in the form (None: no unit, the form disabled)."""
         self._loading = True
         self.current_id = u.id if u is not None else None
+        self._hide_reasons()
+        self._fill_form(u)
+        self._enable_form(u is not None)
+        self.status.setText(self._describe(u))
+        self.active_button.setText("Deac&tivate" if (u is None or u.active) else "Reac&tivate")
+        self.active_button.setEnabled(u is not None)
+        self.delete_button.setEnabled(u is not None and not u.attachment_count)
+        self._loading = False
+        self._set_dirty(False)
+
+    def _hide_reasons(self) -> None:
         for label in self.errors.values():
             label.hide()
         self.form_error.hide()
+
+    def _fill_form(self, u: att.UnitInfo | None) -> None:
+        """The unit's values, or a new unit's (independent patrol required, nothing else)."""
         self.name.setText(u.name if u else "")
         self.code.setText((u.code or "") if u else "")
         self.description.setPlainText((u.description or "") if u else "")
@@ -228,6 +246,8 @@ class UnitsSettingsPage(QWidget):
             item = self.quals.item(i)
             tid = item.data(Qt.ItemDataRole.UserRole)
             item.setCheckState(Qt.CheckState.Checked if tid in wanted else Qt.CheckState.Unchecked)
+
+    def _enable_form(self, on: bool) -> None:
         for w in (
             self.name,
             self.code,
@@ -238,22 +258,19 @@ class UnitsSettingsPage(QWidget):
             self.driving,
             self.quals,
         ):
-            w.setEnabled(u is not None)
+            w.setEnabled(on)
+
+    @staticmethod
+    def _describe(u: att.UnitInfo | None) -> str:
         if u is None:
-            self.status.setText("No units yet: add the units where Specials are attached with Add unit.")
-        elif u.attachment_count:
-            self.status.setText(
+            return "No units yet: add the units where Specials are attached with Add unit."
+        if u.attachment_count:
+            return (
                 f"{u.active_count} attached and {u.requested_count} requested now; "
                 f"{u.attachment_count} attachment{'s' if u.attachment_count != 1 else ''} on record, "
                 "so this unit can be deactivated but not deleted."
             )
-        else:
-            self.status.setText("No attachments on record yet.")
-        self.active_button.setText("Deac&tivate" if (u is None or u.active) else "Reac&tivate")
-        self.active_button.setEnabled(u is not None)
-        self.delete_button.setEnabled(u is not None and not u.attachment_count)
-        self._loading = False
-        self._set_dirty(False)
+        return "No attachments on record yet."
 
     # -- editing -------------------------------------------------------------------------------------
     def _mark_dirty(self, *_args: Any) -> None:
@@ -265,7 +282,7 @@ class UnitsSettingsPage(QWidget):
         self.save_button.setEnabled(dirty)
         self.revert_button.setEnabled(dirty and self.current_id != _NEW)
 
-    def has_unsaved_changes(self) -> bool:
+    def is_dirty(self) -> bool:
         return self._dirty
 
     def values(self) -> dict[str, Any]:
@@ -288,9 +305,7 @@ class UnitsSettingsPage(QWidget):
         """Save the unit on screen. True when saved (or nothing to save)."""
         if self.current_id is None or not self._dirty:
             return True
-        for label in self.errors.values():
-            label.hide()
-        self.form_error.hide()
+        self._hide_reasons()
         try:
             if self.current_id == _NEW:
                 info = att.create_unit(self.ctx.db, self.values())
@@ -330,17 +345,7 @@ class UnitsSettingsPage(QWidget):
         self._loading = False
         self._show(None)
         self.current_id = _NEW
-        for w in (
-            self.name,
-            self.code,
-            self.description,
-            self.capacity,
-            self.requires_ip,
-            self.months,
-            self.driving,
-            self.quals,
-        ):
-            w.setEnabled(True)
+        self._enable_form(True)
         self.status.setText("A new unit: fill in its name and requirements, then Save unit.")
         self.active_button.setEnabled(False)
         self.delete_button.setEnabled(False)
