@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSignalBlocker, QSize, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop.core import hours
 from desktop.core.errors import CipDeskError, ValidationError
@@ -45,6 +45,20 @@ def with_error(widget: QWidget, error: QLabel, spacing: int = 2) -> QWidget:
 def error_text(exc: CipDeskError, sep: str = "; ") -> str:
     """The reasons of a ValidationError joined into one line; any other error's own message."""
     return sep.join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
+
+
+def fill_choices(combo: QComboBox, everything: str, items: list[tuple[str, Any]], keep: Any) -> bool:
+    """Refill a filter's choices: ``everything`` first (no filter, data None), then the ``(label,
+    value)`` items. ``keep`` stays chosen where it is still offered, else ``everything``; no signal
+    fires. False when ``keep`` is no longer offered."""
+    with QSignalBlocker(combo):
+        combo.clear()
+        combo.addItem(everything, None)
+        for label, value in items:
+            combo.addItem(label, value)
+        index = combo.findData(keep) if keep is not None else 0
+        combo.setCurrentIndex(max(index, 0))
+    return index >= 0
 
 
 class EmptyState(QWidget):

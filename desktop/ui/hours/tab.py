@@ -34,7 +34,7 @@ from desktop.ui.hours.entry import DutyEntryDialog
 from desktop.ui.hours.event import EventDutyDialog
 from desktop.ui.hours.grid import GridModel
 from desktop.ui.hours.grid_view import FrozenTableView
-from desktop.ui.widgets import EmptyState
+from desktop.ui.widgets import EmptyState, fill_choices
 
 
 class HoursTab(QWidget):
@@ -206,14 +206,8 @@ class HoursTab(QWidget):
             self.stack.setCurrentWidget(self.empty)
             return
         QApplication.restoreOverrideCursor()
-        current_team = self.team_combo.currentData()
-        with QSignalBlocker(self.team_combo):
-            self.team_combo.clear()
-            self.team_combo.addItem("All teams", None)
-            for team in grid.teams:
-                self.team_combo.addItem(team or "(no team)", team)
-            i = self.team_combo.findData(current_team) if current_team is not None else 0
-            self.team_combo.setCurrentIndex(max(i, 0))
+        teams = [(team or "(no team)", team) for team in grid.teams]
+        fill_choices(self.team_combo, "All teams", teams, self.team_combo.currentData())
         team = self.team_combo.currentData()
         self.model.set_filter(team=team)
         self.model.set_grid(grid)

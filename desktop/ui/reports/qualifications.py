@@ -28,7 +28,7 @@ from desktop.ui.context import AppContext
 from desktop.ui.officer.dialog import open_officer
 from desktop.ui.officer.qualifications_page import STATUS_BG, STATUS_FG
 from desktop.ui.table_model import Column, ListTableModel, row_table
-from desktop.ui.widgets import EmptyState
+from desktop.ui.widgets import EmptyState, fill_choices
 
 
 def _status_text(r: quals.ExpiringRow) -> str:
@@ -173,15 +173,8 @@ class ExpiringDialog(QDialog):
     def refresh(self) -> None:
         self.on = dt.date.today()
         self.rows = quals.expiring(self.ctx.db, on=self.on, window=self.window.value())
-        keep = self.team.currentData()
         teams = sorted({r.team for r in self.rows if r.team})
-        self.team.blockSignals(True)
-        self.team.clear()
-        self.team.addItem("All teams", None)
-        for t in teams:
-            self.team.addItem(t, t)
-        self.team.setCurrentIndex(max(0, self.team.findData(keep)) if keep else 0)
-        self.team.blockSignals(False)
+        fill_choices(self.team, "All teams", [(t, t) for t in teams], self.team.currentData())
         self.apply_filters()
 
     def apply_filters(self) -> None:

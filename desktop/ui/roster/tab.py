@@ -30,7 +30,7 @@ from desktop.core.domain import STATUS_LABELS, STATUSES
 from desktop.ui.context import AppContext
 from desktop.ui.officer import dialog as officer_dialog
 from desktop.ui.roster.model import ALL, COLUMNS, NO_TEAM, REASON_NOT_RECORDED, SERVING, RosterTableModel
-from desktop.ui.widgets import EmptyState
+from desktop.ui.widgets import EmptyState, fill_choices
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 
@@ -224,24 +224,15 @@ class RosterTab(QWidget):
         self._sync_buttons()
 
     def _fill_filter_choices(self, ranks: list[tuple[str, str]]) -> None:
-        def refill(combo: QComboBox, everything: str, items: list[tuple[str, str]]) -> None:
-            current = combo.currentData()
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItem(everything, None)
-            for label, value in items:
-                combo.addItem(label, value)
-            index = combo.findData(current)
-            combo.setCurrentIndex(index if index >= 0 else 0)
-            combo.blockSignals(False)
-            if index < 0 and current is not None:  # the chosen team no longer exists
-                self._apply_filters()
-
-        refill(self.rank_filter, "All ranks", [(name, code) for code, name in ranks])
         teams = [(team, team) for team in self.model.teams()]
         if self.model.has_unassigned_team():
             teams.append(("(no team)", NO_TEAM))
-        refill(self.team_filter, "All teams", teams)
+        for combo, everything, items in (
+            (self.rank_filter, "All ranks", [(name, code) for code, name in ranks]),
+            (self.team_filter, "All teams", teams),
+        ):
+            if not fill_choices(combo, everything, items, combo.currentData()):
+                self._apply_filters()  # the rank or team chosen is no longer there
 
     def _apply_filters(self) -> None:
         keep = self.selected_id()
