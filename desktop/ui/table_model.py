@@ -14,7 +14,7 @@ the spec's functions only look values up; anything costly is worked out when the
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -33,6 +33,7 @@ TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
 FONT = int(Qt.ItemDataRole.FontRole)
+USER = int(Qt.ItemDataRole.UserRole)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,11 @@ class Column:
     background: CellValue | None = None
     font: CellValue | None = None
     key: str = ""
+    # role -> the function for it, for the roles this column answers (data() looks them up)
+    by_role: dict[int, CellValue] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_role", _by_role(self.tip, self.foreground, self.background, self.font))
 
     def sort_value(self, row: Any) -> Any:
         return self.sort(row) if self.sort is not None else self.text(row).casefold()
@@ -68,13 +74,20 @@ class RowStyle:
     foreground: CellValue | None = None
     background: CellValue | None = None
     font: CellValue | None = None
+    by_role: dict[int, CellValue] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_role", _by_role(self.tip, self.foreground, self.background, self.font))
 
 
-def _cell(own: CellValue | None, shared: CellValue | None, row: Any) -> Any:
-    value = own(row) if own is not None else None
-    if value is None and shared is not None:
-        value = shared(row)
-    return value
+def _by_role(*functions: CellValue | None) -> dict[int, CellValue]:
+    """(tip, foreground, background, font) as role -> function, leaving out those not given."""
+    roles = (TOOLTIP, FOREGROUND, BACKGROUND, FONT)
+    return {role: fn for role, fn in zip(roles, functions, strict=True) if fn is not None}
+
+
+# The roles a cell answers; a view asks for others too (decoration, size hint...) for every cell.
+_CELL_ROLES = frozenset((DISPLAY, ALIGNMENT, TOOLTIP, FOREGROUND, BACKGROUND, FONT))
 
 
 class ColumnTableModel(QAbstractTableModel):
@@ -82,6 +95,11 @@ class ColumnTableModel(QAbstractTableModel):
 
     columns: Sequence[Column] = ()
     row_style: RowStyle = RowStyle()
+
+    def __init__(self, parent: Any = None):
+        super().__init__(parent)
+        # data() runs for every cell painted, and looking a method up on a Qt object is slow.
+        self._row_at = self.row_at
 
     def row_at(self, row: int) -> Any:
         """The object shown in table row ``row``, or None outside the table."""
@@ -104,29 +122,24 @@ class ColumnTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
-        if not index.isValid():
+        role = int(role)
+        if role not in _CELL_ROLES or not index.isValid():
             return None
-        row = self.row_at(index.row())
-        if row is None:
-            return None
-        return self.cell(self.columns[index.column()], row, int(role))
-
-    def cell(self, column: Column, row: Any, role: int) -> Any:
-        """What ``column`` shows of ``row`` in ``role``."""
-        if role == DISPLAY:
-            return column.text(row)
+        column = self.columns[index.column()]
         if role == ALIGNMENT:
             return column.align
-        style = self.row_style
-        if role == TOOLTIP:
-            return _cell(column.tip, style.tip, row)
-        if role == FOREGROUND:
-            return _cell(column.foreground, style.foreground, row)
-        if role == BACKGROUND:
-            return _cell(column.background, style.background, row)
-        if role == FONT:
-            return _cell(column.font, style.font, row)
-        return None
+        if role == DISPLAY:
+            row = self._row_at(index.row())
+            return column.text(row) if row is not None else None
+        own = column.by_role.get(role)
+        shared = self.row_style.by_role.get(role)
+        if own is None and shared is None:
+            return None
+        row = self._row_at(index.row())
+        value = own(row) if own is not None and row is not None else None
+        if value is None and shared is not None and row is not None:
+            value = shared(row)
+        return value
 
 
 class ListTableModel(ColumnTableModel):

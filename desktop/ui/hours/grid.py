@@ -17,10 +17,9 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from desktop.core import hours
 from desktop.core.db import Database
 from desktop.ui.hours.common import RAG_BACKGROUND, RAG_ORDER, RAG_TEXT, WEEKDAYS, date_text
-from desktop.ui.table_model import CENTRE_ALIGN, FONT, RIGHT_ALIGN, Column, ColumnTableModel, Index
+from desktop.ui.table_model import CENTRE_ALIGN, FONT, RIGHT_ALIGN, USER, Column, ColumnTableModel, Index
 
 _KEEP = object()
-_USER = int(Qt.ItemDataRole.UserRole)
 
 
 def _natural_key(text: str) -> tuple[Any, ...]:
@@ -230,8 +229,10 @@ class GridModel(ColumnTableModel):
             return self._bold if day and day == self.today_day else None
         return super().headerData(section, orientation, role)
 
-    def cell(self, column: Column, row: Any, role: int) -> Any:
-        return row.officer_id if role == _USER else super().cell(column, row, role)
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if int(role) == USER and index.isValid():
+            return self.rows[index.row()].officer_id
+        return super().data(index, role)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

@@ -10,14 +10,22 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from desktop.core.domain import STATUS_LABELS, STATUSES
 from desktop.core.roster import OfficerRow
+from desktop.ui.table_model import (
+    ALIGNMENT,
+    DISPLAY,
+    LEFT_ALIGN,
+    RIGHT_ALIGN,
+    Column,
+    ColumnTableModel,
+    RowStyle,
+)
 
 # Status filter values besides a status code.
 SERVING = "serving"
@@ -32,41 +40,29 @@ _KEEP = object()
 FLAG_LABELS = {"expired": "Expired", "expiring": "Expiring"}
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    title: str
-    numeric: bool = False
-    tip: str = ""
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("collar", "Collar no."),
-    Column("name", "Name"),
-    Column("rank", "Rank"),
-    Column("status", "Status"),
-    Column("team", "Team"),
-    Column("station", "Station"),
-    Column("joined", "Joined"),
-    Column("independent_patrol", "Ind. patrol", tip="Date of independent patrol status"),
-    Column("hours", "Last month", numeric=True, tip="Hours recorded last month"),
-    Column("quals", "Qualifications", tip="A qualification has expired, or expires soon"),
+# The columns, in order; each is a Column of desktop/ui/table_model.py built by the model.
+COLUMN_KEYS = (
+    "collar",
+    "name",
+    "rank",
+    "status",
+    "team",
+    "station",
+    "joined",
+    "independent_patrol",
+    "hours",
+    "quals",
 )
-COLUMN_KEYS = tuple(c.key for c in COLUMNS)
+_FLAG_ORDER = {"expired": 0, "expiring": 1}
 
 _RED = QBrush(QColor("#b3261e"))
 _AMBER = QBrush(QColor("#9a6700"))
 _RED_BG = QBrush(QColor("#fde7e6"))
 _AMBER_BG = QBrush(QColor("#fff4d6"))
 _GREY = QBrush(QColor("#7a7a7a"))
-_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
-_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
-_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
-_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
-_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
-_USED_ROLES = frozenset((_DISPLAY, _ALIGN, _FOREGROUND, _BACKGROUND, _TOOLTIP))
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_FLAG_COLOURS = {"expired": _RED, "expiring": _AMBER}
+_FLAG_FILLS = {"expired": _RED_BG, "expiring": _AMBER_BG}
+_FLAG_TIPS = {"expired": "A qualification has expired", "expiring": "A qualification expires soon"}
 
 
 # Letters that NFKD leaves whole: Øster sorts with O, Łukasz with L, Strauß finds "strauss".
@@ -122,11 +118,14 @@ def plural(n: int, word: str) -> str:
     return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
-class RosterTableModel(QAbstractTableModel):
+class RosterTableModel(ColumnTableModel):
     """Officers of ``list_officers`` plus qualification flags; sort and filter happen here."""
 
     def __init__(self, parent: Any = None):
         super().__init__(parent)
+        self.columns = self._columns()
+        self._by_key = {c.key: c for c in self.columns}
+        self.row_style = RowStyle(foreground=lambda r: _GREY if r.status == "left" else None)
         self._all: list[OfficerRow] = []  # as loaded (surname, forenames order)
         self._flags: dict[int, str] = {}
         self._rank_names: dict[str, str] = {}
@@ -144,6 +143,95 @@ class RosterTableModel(QAbstractTableModel):
         self.rank_filter: str | None = None
         self.team_filter: str | None = None
         self.quals_only = False
+
+    def _columns(self) -> tuple[Column, ...]:
+        """The roster's columns; their functions read the ranks and flags the model holds."""
+
+        def flag(r: OfficerRow) -> str:
+            return self._flags.get(r.id) or ""
+
+        return (
+            Column(
+                "Collar no.",
+                lambda r: r.collar,
+                sort=lambda r: natural_key(r.collar) if r.collar else None,
+                align=LEFT_ALIGN,
+                key="collar",
+            ),
+            Column(
+                "Name",
+                lambda r: r.name,
+                sort=lambda r: (fold(r.surname), fold(r.forenames), r.collar),
+                align=LEFT_ALIGN,
+                tip=lambda r: f"{r.name} (known as {r.preferred_name})" if r.preferred_name else r.name,
+                key="name",
+            ),
+            Column(
+                "Rank",
+                lambda r: self.rank_name(r.rank),
+                sort=lambda r: (self._rank_pos.get(r.rank, len(self._rank_pos)), r.rank),
+                align=LEFT_ALIGN,
+                key="rank",
+            ),
+            Column(
+                "Status",
+                lambda r: STATUS_LABELS.get(r.status, r.status),
+                sort=lambda r: STATUSES.index(r.status) if r.status in STATUSES else len(STATUSES),
+                align=LEFT_ALIGN,
+                tip=lambda r: (
+                    f"Left on {format_date(r.left_date)}" if r.status == "left" and r.left_date else None
+                ),
+                key="status",
+            ),
+            Column(
+                "Team",
+                lambda r: r.team or "",
+                sort=lambda r: fold(r.team) if r.team else None,
+                align=LEFT_ALIGN,
+                key="team",
+            ),
+            Column(
+                "Station",
+                lambda r: r.station or "",
+                sort=lambda r: fold(r.station) if r.station else None,
+                align=LEFT_ALIGN,
+                key="station",
+            ),
+            Column(
+                "Joined",
+                lambda r: format_date(r.joined),
+                sort=lambda r: r.joined,
+                align=LEFT_ALIGN,
+                key="joined",
+            ),
+            Column(
+                "Ind. patrol",
+                lambda r: format_date(r.independent_patrol),
+                sort=lambda r: r.independent_patrol,
+                align=LEFT_ALIGN,
+                header_tip="Date of independent patrol status",
+                key="independent_patrol",
+            ),
+            Column(
+                "Last month",
+                lambda r: format_hours(r.hours_last_month),
+                sort=lambda r: r.hours_last_month,
+                align=RIGHT_ALIGN,
+                header_tip="Hours recorded last month",
+                key="hours",
+            ),
+            Column(
+                "Qualifications",
+                lambda r: FLAG_LABELS.get(flag(r), ""),
+                sort=lambda r: _FLAG_ORDER.get(flag(r)),
+                align=LEFT_ALIGN,
+                tip=lambda r: _FLAG_TIPS.get(flag(r)),
+                header_tip="A qualification has expired, or expires soon",
+                foreground=lambda r: _FLAG_COLOURS.get(flag(r)),
+                background=lambda r: _FLAG_FILLS.get(flag(r)),
+                key="quals",
+            ),
+        )
 
     # -- loading -------------------------------------------------------------------------------
     def set_data(
@@ -270,30 +358,11 @@ class RosterTableModel(QAbstractTableModel):
         match = self._matcher()
         self._rows = [i for i in self._order if match(i)]
 
-    def _sort_value(self, key: str, r: OfficerRow) -> Any:
-        """The value a column sorts by, or None for a blank (blanks always sort last)."""
-        if key == "collar":
-            return natural_key(r.collar) if r.collar else None
-        if key == "name":
-            return (fold(r.surname), fold(r.forenames))
-        if key == "rank":
-            return (self._rank_pos.get(r.rank, len(self._rank_pos)), r.rank)
-        if key == "status":
-            return STATUSES.index(r.status) if r.status in STATUSES else len(STATUSES)
-        if key in ("team", "station"):
-            value = getattr(r, key)
-            return fold(value) if value else None
-        if key in ("joined", "independent_patrol"):
-            return getattr(r, key)
-        if key == "hours":
-            return r.hours_last_month
-        if key == "quals":
-            flag = self._flags.get(r.id)
-            return {"expired": 0, "expiring": 1}.get(flag) if flag else None
-        raise KeyError(key)
-
     def _resort(self) -> None:
-        key = COLUMN_KEYS[self.sort_column]
+        """Sort by the column's sort value; None (a blank) always sorts last. Name and collar keys
+        are worked out once, as they are the sorts used most."""
+        column = self.columns[self.sort_column]
+        key = column.key
         if key == "name":
             values: list[Any] = self._name_keys
         elif key == "collar":
@@ -301,7 +370,7 @@ class RosterTableModel(QAbstractTableModel):
                 self._collar_keys = [natural_key(r.collar) for r in self._all]
             values = [k or None for k in self._collar_keys]
         else:
-            values = [self._sort_value(key, r) for r in self._all]
+            values = [column.sort_value(r) for r in self._all]
         filled = [i for i, v in enumerate(values) if v is not None]
         blanks = [i for i, v in enumerate(values) if v is None]
         # Ties in name order (then collar), whatever the direction.
@@ -312,7 +381,7 @@ class RosterTableModel(QAbstractTableModel):
         self._order = filled + blanks
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(COLUMNS):
+        if not 0 <= column < len(self.columns):
             return
         self.beginResetModel()
         self.sort_column = column
@@ -325,77 +394,19 @@ class RosterTableModel(QAbstractTableModel):
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
+    def row_at(self, row: int) -> OfficerRow | None:
+        shown = self._rows
+        return self._all[shown[row]] if 0 <= row < len(shown) else None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
-            return None
-        column = COLUMNS[section]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.title
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if column.numeric else _LEFT
-        if role == Qt.ItemDataRole.ToolTipRole and column.tip:
-            return column.tip
-        return None
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        if (
+            int(role) == ALIGNMENT
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.columns)
+        ):
+            return self.columns[section].align  # headers line up with their cells
+        return super().headerData(section, orientation, role)
 
     def display(self, row: int, key: str) -> str:
         """The text a cell shows (also used by tests)."""
-        r = self.officer(row)
-        if key == "collar":
-            return r.collar
-        if key == "name":
-            return r.name
-        if key == "rank":
-            return self.rank_name(r.rank)
-        if key == "status":
-            return STATUS_LABELS.get(r.status, r.status)
-        if key in ("team", "station"):
-            return getattr(r, key) or ""
-        if key in ("joined", "independent_patrol"):
-            return format_date(getattr(r, key))
-        if key == "hours":
-            return format_hours(r.hours_last_month)
-        if key == "quals":
-            return FLAG_LABELS.get(self._flags.get(r.id, ""), "")
-        raise KeyError(key)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY):
-        role = int(role)
-        if role not in _USED_ROLES or not index.isValid():
-            return None
-        row = index.row()
-        if not (0 <= row < len(self._rows)):
-            return None
-        col = index.column()
-        if role == _DISPLAY:
-            return self.display(row, COLUMNS[col].key)
-        if role == _ALIGN:
-            return _RIGHT if COLUMNS[col].numeric else _LEFT
-        r = self._all[self._rows[row]]
-        key = COLUMNS[col].key
-        if role == _FOREGROUND:
-            if key == "quals":
-                flag = self._flags.get(r.id)
-                if flag:
-                    return _RED if flag == "expired" else _AMBER
-            if r.status == "left":
-                return _GREY
-            return None
-        if role == _BACKGROUND:
-            if key == "quals":
-                flag = self._flags.get(r.id)
-                if flag:
-                    return _RED_BG if flag == "expired" else _AMBER_BG
-            return None
-        # Tool tips
-        if key == "name":
-            return f"{r.name} (known as {r.preferred_name})" if r.preferred_name else r.name
-        if key == "quals" and r.id in self._flags:
-            if self._flags[r.id] == "expired":
-                return "A qualification has expired"
-            return "A qualification expires soon"
-        if key == "status" and r.status == "left" and r.left_date:
-            return f"Left on {format_date(r.left_date)}"
-        return None
+        return self._by_key[key].text(self.officer(row))

@@ -29,7 +29,7 @@ from desktop.core import qualifications, roster, settings
 from desktop.core.domain import STATUS_LABELS, STATUSES
 from desktop.ui.context import AppContext
 from desktop.ui.officer import dialog as officer_dialog
-from desktop.ui.roster.model import ALL, COLUMNS, NO_TEAM, REASON_NOT_RECORDED, SERVING, RosterTableModel
+from desktop.ui.roster.model import ALL, NO_TEAM, REASON_NOT_RECORDED, SERVING, RosterTableModel
 from desktop.ui.widgets import EmptyState, fill_choices
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
@@ -70,7 +70,18 @@ class RosterTab(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
+        layout.addLayout(self._build_bar())
+        layout.addLayout(self._build_filters())
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self._build_empty_state())
+        self.stack.addWidget(self._build_table())
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(self._build_footer())
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
+        QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_officer)
 
+    def _build_bar(self) -> QHBoxLayout:
+        """New officer, Open, Record leaving, the search and Import roster."""
         bar = QHBoxLayout()
         self.new_button = QPushButton("New officer")
         self.new_button.setToolTip("Add an officer (Ctrl+N)")
@@ -97,8 +108,10 @@ class RosterTab(QWidget):
         bar.addWidget(self.search, 1)
         bar.addSpacing(12)
         bar.addWidget(self.import_button)
-        layout.addLayout(bar)
+        return bar
 
+    def _build_filters(self) -> QHBoxLayout:
+        """Status, rank, team, qualifications, Clear filters."""
         filters = QHBoxLayout()
         self.status_filter = QComboBox()
         self.status_filter.setToolTip("Show officers by status")
@@ -134,13 +147,14 @@ class RosterTab(QWidget):
         self.clear_button.clicked.connect(self.clear_filters)
         filters.addWidget(self.clear_button)
         filters.addStretch(1)
-        layout.addLayout(filters)
         self.status_filter.currentIndexChanged.connect(self._apply_filters)
         self.rank_filter.currentIndexChanged.connect(self._apply_filters)
         self.team_filter.currentIndexChanged.connect(self._apply_filters)
         self.quals_filter.toggled.connect(self._apply_filters)
+        return filters
 
-        self.stack = QStackedWidget()
+    def _build_empty_state(self) -> EmptyState:
+        """What an empty roster shows: Add an officer, Import a roster."""
         self.empty = EmptyState(
             "No officers yet.\nAdd your first officer, or import your roster from a spreadsheet "
             "(you can also drop the file here)."
@@ -157,8 +171,9 @@ class RosterTab(QWidget):
         empty_layout = self.empty.layout()
         assert isinstance(empty_layout, QVBoxLayout)
         empty_layout.insertLayout(2, empty_buttons)
-        self.stack.addWidget(self.empty)
+        return self.empty
 
+    def _build_table(self) -> RosterView:
         self.table = RosterView()
         self.table.setModel(self.model)
         self.table.horizontalHeader().setSortIndicator(self.model.sort_column, self.model.sort_order)
@@ -187,14 +202,15 @@ class RosterTab(QWidget):
             "hours": 88,
             "quals": 100,
         }
-        for i, column in enumerate(COLUMNS):
+        for i, column in enumerate(self.model.columns):
             self.table.setColumnWidth(i, widths.get(column.key, 100))
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
         self.table.open_requested.connect(self.open_selected)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._sync_buttons())
-        self.stack.addWidget(self.table)
-        layout.addWidget(self.stack, 1)
+        return self.table
 
+    def _build_footer(self) -> QHBoxLayout:
+        """The count of officers shown, and why nobody is shown."""
         footer = QHBoxLayout()
         self.count_label = QLabel()
         self.count_label.setAccessibleName("Officer count")
@@ -203,10 +219,7 @@ class RosterTab(QWidget):
         self.no_match = QLabel()
         self.no_match.setStyleSheet("color: #9a6700;")
         footer.addWidget(self.no_match)
-        layout.addLayout(footer)
-
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
-        QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_officer)
+        return footer
 
     # -- data ------------------------------------------------------------------------------------
     def refresh(self) -> None:
