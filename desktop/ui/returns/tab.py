@@ -248,7 +248,18 @@ class ReturnsTab(QWidget):
         self.busy = False
 
         outer = QVBoxLayout(self)
-        # -- toolbar ---------------------------------------------------------------------------
+        outer.addLayout(self._build_toolbar())
+        self._build_messages(outer)
+        self._build_pages(outer)
+        self.pages.addTab(self._build_summary(), "Summary")
+        self.pages.addTab(self._build_officers(), "Officers")
+        self._connect()
+        self._set_actions(False)
+        self.refresh()
+
+    # -- building ----------------------------------------------------------------------------------
+    def _build_toolbar(self) -> QHBoxLayout:
+        """Month, Earlier and Later; Print preview, Save as PDF, Export to Excel, Sign off."""
         bar = QHBoxLayout()
         month_label = QLabel("&Month:")
         self.month_combo = QComboBox()
@@ -271,8 +282,10 @@ class ReturnsTab(QWidget):
         self.sign_button = QPushButton("&Sign off and lock…")
         for b in (self.preview_button, self.pdf_button, self.excel_button, self.sign_button):
             bar.addWidget(b)
-        outer.addLayout(bar)
+        return bar
 
+    def _build_messages(self, outer: QVBoxLayout) -> None:
+        """The signed-off banner and the line saying what was last saved."""
         self.banner = QLabel()
         self.banner.setWordWrap(True)
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -284,7 +297,8 @@ class ReturnsTab(QWidget):
         self.status.hide()
         outer.addWidget(self.status)
 
-        # -- pages -----------------------------------------------------------------------------
+    def _build_pages(self, outer: QVBoxLayout) -> None:
+        """No officers yet, working it out, or the Summary and Officers pages."""
         self.stack = QStackedWidget()
         outer.addWidget(self.stack, 1)
         self.empty = EmptyState(
@@ -299,6 +313,8 @@ class ReturnsTab(QWidget):
         self.pages.setDocumentMode(True)
         self.stack.addWidget(self.pages)
 
+    def _build_summary(self) -> QSplitter:
+        """The return as on paper, beside the key figures and the two charts."""
         summary = QSplitter(Qt.Orientation.Horizontal)
         self.browser = QTextBrowser()
         self.browser.setOpenLinks(False)
@@ -330,8 +346,10 @@ class ReturnsTab(QWidget):
         summary.setStretchFactor(0, 3)
         summary.setStretchFactor(1, 2)
         summary.setSizes([640, 440])
-        self.pages.addTab(summary, "Summary")
+        return summary
 
+    def _build_officers(self) -> QWidget:
+        """The per-officer table, with its search and red/amber/green filter."""
         officers = QWidget()
         olay = QVBoxLayout(officers)
         olay.setContentsMargins(0, 6, 0, 0)
@@ -370,9 +388,9 @@ class ReturnsTab(QWidget):
             self.table.setColumnWidth(col, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         olay.addWidget(self.table, 1)
-        self.pages.addTab(officers, "Officers")
+        return officers
 
-        # -- signals ---------------------------------------------------------------------------
+    def _connect(self) -> None:
         self.month_combo.currentIndexChanged.connect(lambda _i: self._load())
         self.earlier.clicked.connect(lambda: self._step(-1))
         self.later.clicked.connect(lambda: self._step(1))
@@ -386,8 +404,6 @@ class ReturnsTab(QWidget):
         self.rag_filter.currentIndexChanged.connect(
             lambda _i: (self.model.set_filter(rag=self.rag_filter.currentData()), self._update_shown())
         )
-        self._set_actions(False)
-        self.refresh()
 
     # -- month picker ------------------------------------------------------------------------------
     @property
