@@ -14,7 +14,7 @@ import html
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,6 +42,7 @@ from desktop.excel.reader import FileRefused, Workbook, open_workbook
 from desktop.excel.values import cell_text, load_synonyms, month_label
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
+from desktop.ui.table_model import RIGHT_ALIGN, Column, ListTableModel, RowStyle
 from desktop.ui.tasks import run_task
 
 OUTCOME_LABEL = {
@@ -65,18 +66,24 @@ FIELD_NAMES = {"rank": "Rank", "status": "Status", "leaving_reason": "Leaving re
 STEP_TITLES = ["1  File and sheet", "2  Columns", "3  Values", "4  Check rows", "5  Done"]
 
 
-class PreviewModel(QAbstractTableModel):
+class PreviewModel(ListTableModel):
     """Every row of the plan; filters its own list (no proxy: 20,000 rows stay quick)."""
-
-    HEADERS = ("Row", "Outcome", "Collar", "Name", "What happens")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.all: list[importer.RowPlan] = []
         self.rows: list[importer.RowPlan] = []
-        self._details: dict[int, str] = {}
+        self._details: dict[int, str] = {}  # by id() of the row plan, worked out when first shown
+        self.columns = (
+            Column("Row", lambda r: str(r.row_number), align=RIGHT_ALIGN),
+            Column("Outcome", lambda r: OUTCOME_LABEL[r.outcome]),
+            Column("Collar", lambda r: r.collar or ""),
+            Column("Name", lambda r: r.name),
+            Column("What happens", self._row_details, tip=lambda r: self._row_details(r).replace("; ", "\n")),
+        )
+        self.row_style = RowStyle(background=_outcome_fill, foreground=_outcome_text)
 
-    def set_rows(self, rows: list[importer.RowPlan], outcome: str | None = None) -> None:
+    def set_rows(self, rows: list[importer.RowPlan], outcome: str | None = None) -> None:  # type: ignore[override]
         """Show ``rows``: all, those of one outcome, or (``WARNINGS``) the imported rows with warnings."""
         self.beginResetModel()
         self.all = rows
@@ -87,69 +94,59 @@ class PreviewModel(QAbstractTableModel):
             self.rows = [r for r in rows if outcome is None or r.outcome == outcome]
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
     def details(self, i: int) -> str:
-        text = self._details.get(i)
+        return self._row_details(self.rows[i])
+
+    def _row_details(self, row: importer.RowPlan) -> str:
+        text = self._details.get(id(row))
         if text is None:
-            row = self.rows[i]
             text = row_details(row)
             if row.warnings and row.outcome in importer.IMPORTED:
                 text += f"; {warning_details(row)}"
-            self._details[i] = text
+            self._details[id(row)] = text
         return text
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == 0:
-                return str(row.row_number)
-            if col == 1:
-                return OUTCOME_LABEL[row.outcome]
-            if col == 2:
-                return row.collar or ""
-            if col == 3:
-                return row.name
-            return self.details(index.row())
-        if role == Qt.ItemDataRole.ToolTipRole and col == 4:
-            return self.details(index.row()).replace("; ", "\n")
-        if role == Qt.ItemDataRole.BackgroundRole:
-            if row.warnings and row.outcome in importer.IMPORTED:
-                return QBrush(WARNING_COLOUR)
-            colour = OUTCOME_COLOUR[row.outcome]
-            return QBrush(colour) if colour is not None else None
-        if role == Qt.ItemDataRole.ForegroundRole and row.outcome in ("unchanged", "skipped"):
-            return QBrush(QColor("#666666"))
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == 0:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+
+_OUTCOME_FILL = {outcome: QBrush(colour) for outcome, colour in OUTCOME_COLOUR.items() if colour is not None}
+_WARNING_FILL = QBrush(WARNING_COLOUR)
+_QUIET_TEXT = QBrush(QColor("#666666"))
 
 
-class RawRowsModel(QAbstractTableModel):
-    """The first rows of the sheet as they are, the header row in bold."""
+def _outcome_fill(row: importer.RowPlan) -> QBrush | None:
+    """An imported row with warnings in the warnings' colour, else its outcome's."""
+    if row.warnings and row.outcome in importer.IMPORTED:
+        return _WARNING_FILL
+    return _OUTCOME_FILL.get(row.outcome)
+
+
+def _outcome_text(row: importer.RowPlan) -> QBrush | None:
+    return _QUIET_TEXT if row.outcome in ("unchanged", "skipped") else None
+
+
+class RawRowsModel(ListTableModel):
+    """The first rows of the sheet as they are (a row is its number and its cells), the header row
+    in bold and the rows above it greyed."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.rows: list[list[Any]] = []
+        self.rows: list[tuple[int, list[Any]]] = []
         self.header_row = 0  # 1-based; 0 for none
         self.width = 0
+        bold = QFont()
+        bold.setBold(True)
+        header_fill = QBrush(QColor("#fff2c4"))
+        above = QBrush(QColor("#888888"))
+        self.row_style = RowStyle(
+            font=lambda r: bold if r[0] == self.header_row else None,
+            background=lambda r: header_fill if r[0] == self.header_row else None,
+            foreground=lambda r: above if r[0] < self.header_row else None,
+        )
 
-    def set_rows(self, rows: list[list[Any]], header_row: int) -> None:
+    def set_rows(self, rows: list[list[Any]], header_row: int) -> None:  # type: ignore[override]
         self.beginResetModel()
-        self.rows = rows
+        self.rows = list(enumerate(rows, start=1))
         self.width = min(max((len(r) for r in rows), default=0), 40)
+        self.columns = tuple(Column(column_letter(c), _cell(c)) for c in range(self.width))
         self.header_row = header_row
         self.endResetModel()
 
@@ -158,33 +155,15 @@ class RawRowsModel(QAbstractTableModel):
         if self.rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, self.width - 1))
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self.width
-
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        return column_letter(section) if orientation == Qt.Orientation.Horizontal else str(section + 1)
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return str(section + 1)
+        return super().headerData(section, orientation, role)
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        header = index.row() + 1 == self.header_row
-        if role == Qt.ItemDataRole.DisplayRole:
-            return cell_text(row[index.column()]) if index.column() < len(row) else ""
-        if role == Qt.ItemDataRole.FontRole and header:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.BackgroundRole and header:
-            return QBrush(QColor("#fff2c4"))
-        if role == Qt.ItemDataRole.ForegroundRole and index.row() + 1 < self.header_row:
-            return QBrush(QColor("#888888"))
-        return None
+
+def _cell(c: int) -> Any:
+    """Column ``c``'s cell of a raw row, as text (a short row has none)."""
+    return lambda r: cell_text(r[1][c]) if c < len(r[1]) else ""
 
 
 class ImportWizard(QDialog):
