@@ -4,56 +4,53 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from desktop.core import importer
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
-from desktop.ui.table_model import Column, ListTableModel, row_table
+from desktop.ui.table_model import RIGHT_ALIGN, Column, ListTableModel, RowStyle, row_table
 from desktop.ui.tasks import run_task
 from desktop.ui.widgets import EmptyState
 
-COLUMNS = ("Import", "When", "File", "Sheet", "By", "Rows", "New", "Updated", "Unchanged", "Skipped",
-           "Rejected", "Hours entries", "State")  # fmt: skip
+
+def _state(b: importer.BatchInfo) -> str:
+    return f"Undone {b.undone_at.strftime('%d/%m/%Y %H:%M')} by {b.undone_by}" if b.undone_at else "Imported"
+
+
+def _count(title: str, name: str) -> Column:
+    return Column(title, lambda b: str(getattr(b, name)), align=RIGHT_ALIGN)
+
+
+COLUMNS = (
+    Column("Import", lambda b: str(b.id), align=RIGHT_ALIGN),
+    Column("When", lambda b: b.started_at.strftime("%d/%m/%Y %H:%M")),
+    Column("File", lambda b: b.file_name),
+    Column("Sheet", lambda b: b.sheet or ""),
+    Column("By", lambda b: b.user or ""),
+    _count("Rows", "rows"),
+    _count("New", "created"),
+    _count("Updated", "updated"),
+    _count("Unchanged", "unchanged"),
+    _count("Skipped", "skipped"),
+    _count("Rejected", "rejected"),
+    _count("Hours entries", "hours_entries"),
+    Column("State", _state),
+)
+_UNDONE = QBrush(QColor("#888888"))
 
 
 class BatchModel(ListTableModel):
-    columns = tuple(Column(title, str) for title in COLUMNS)  # shown by data() below
+    """Every import, newest first; an undone one greyed."""
+
+    columns = COLUMNS
+    row_style = RowStyle(foreground=lambda b: _UNDONE if b.undone else None)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.rows: list[importer.BatchInfo] = []
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        b = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            values: tuple[Any, ...] = (
-                b.id,
-                b.started_at.strftime("%d/%m/%Y %H:%M"),
-                b.file_name,
-                b.sheet or "",
-                b.user or "",
-                b.rows,
-                b.created,
-                b.updated,
-                b.unchanged,
-                b.skipped,
-                b.rejected,
-                b.hours_entries,
-                f"Undone {b.undone_at.strftime('%d/%m/%Y %H:%M')} by {b.undone_by}"
-                if b.undone_at
-                else "Imported",
-            )
-            return str(values[index.column()])
-        if role == Qt.ItemDataRole.ForegroundRole and b.undone:
-            return QBrush(QColor("#888888"))
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (0, *range(5, 12)):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
 
 
 class ImportHistoryDialog(QDialog):
