@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QRectF, QSize, Qt
+from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -41,7 +41,7 @@ from desktop.core.domain import STATUS_LABELS, month_bounds
 from desktop.reports import charts
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
-from desktop.ui.table_model import Column, ListTableModel
+from desktop.ui.table_model import RIGHT_ALIGN, Column, ListTableModel
 from desktop.ui.tasks import run_task
 from desktop.ui.widgets import EmptyState
 
@@ -109,11 +109,49 @@ class ComplianceChart(QWidget):
 # ---------------------------------------------------------------------------------------------
 
 
+def _collar_key(row: dict[str, Any]) -> Any:
+    collar = str(row["collar"])
+    return (0, int(collar), collar) if collar.isdigit() else (1, 0, collar)
+
+
+RAG_TIPS = {
+    "green": "At or above the minimum hours.",
+    "amber": "Some hours, below the minimum.",
+    "red": "No hours this month.",
+    "grey": "The minimum does not apply (not attested, on leave of absence, suspended or left).",
+}
+OFFICER_COLUMNS = (
+    Column("Collar", lambda r: r["collar"], sort=_collar_key),
+    Column("Name", lambda r: r["name"], sort=lambda r: r["name"].lower()),
+    Column("Rank", lambda r: r["rank"], sort=lambda r: r["rank"] or ""),
+    Column("Team", lambda r: r["team"] or "", sort=lambda r: (r["team"] or "~").lower()),
+    Column(
+        "Status",
+        lambda r: STATUS_LABELS.get(r.get("status", ""), r.get("status", "")),
+        sort=lambda r: r.get("status") or "",
+    ),
+    Column("Hours", lambda r: charts.fmt_hours(r["hours"]), sort=lambda r: r["hours"], align=RIGHT_ALIGN),
+    Column(
+        "Year to date",
+        lambda r: charts.fmt_hours(r["ytd_hours"]),
+        sort=lambda r: r["ytd_hours"],
+        align=RIGHT_ALIGN,
+    ),
+    Column(
+        "Minimum",
+        lambda r: RAG_WORDS.get(r["rag"], r["rag"]),
+        sort=lambda r: RAG_ORDER.get(r["rag"], 9),
+        tip=lambda r: RAG_TIPS.get(r["rag"]),
+        background=lambda r: QColor(RAG_BACKGROUND.get(r["rag"], "#ffffff")),
+        foreground=lambda _r: QColor("#222222"),
+    ),
+)
+
+
 class OfficersModel(ListTableModel):
     """The return's per-officer rows; sorts and filters its own list (thousands of rows)."""
 
-    HEADERS = ("Collar", "Name", "Rank", "Team", "Status", "Hours", "Year to date", "Minimum")
-    columns = tuple(Column(title, str) for title in HEADERS)  # shown by data() below
+    columns = OFFICER_COLUMNS
 
     def __init__(self, parent: Any = None):
         super().__init__(parent)
@@ -135,27 +173,6 @@ class OfficersModel(ListTableModel):
             self.rag = rag or None  # type: ignore[assignment]
         self._apply()
 
-    def _key(self, column: int) -> Any:
-        def key(row: dict[str, Any]) -> Any:
-            if column == 0:
-                collar = str(row["collar"])
-                return (0, int(collar), collar) if collar.isdigit() else (1, 0, collar)
-            if column == 1:
-                return row["name"].lower()
-            if column == 2:
-                return row["rank"] or ""
-            if column == 3:
-                return (row["team"] or "~").lower()
-            if column == 4:
-                return row.get("status") or ""
-            if column == 5:
-                return row["hours"]
-            if column == 6:
-                return row["ytd_hours"]
-            return RAG_ORDER.get(row["rag"], 9)
-
-        return key
-
     def _apply(self) -> None:
         self.beginResetModel()
         rows = self.all_rows
@@ -169,49 +186,16 @@ class OfficersModel(ListTableModel):
         if self.rag:
             rows = [r for r in rows if r["rag"] == self.rag]
         rows = sorted(rows, key=lambda r: r["name"].lower())
-        rows.sort(key=self._key(self.sort_column), reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+        rows.sort(
+            key=self.columns[self.sort_column].sort_value,
+            reverse=self.sort_order == Qt.SortOrder.DescendingOrder,
+        )
         self.rows = rows
         self.endResetModel()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.sort_column, self.sort_order = column, order
         self._apply()
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == 0:
-                return row["collar"]
-            if col == 1:
-                return row["name"]
-            if col == 2:
-                return row["rank"]
-            if col == 3:
-                return row["team"] or ""
-            if col == 4:
-                return STATUS_LABELS.get(row.get("status", ""), row.get("status", ""))
-            if col == 5:
-                return charts.fmt_hours(row["hours"])
-            if col == 6:
-                return charts.fmt_hours(row["ytd_hours"])
-            return RAG_WORDS.get(row["rag"], row["rag"])
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (5, 6):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.BackgroundRole and col == 7:
-            return QColor(RAG_BACKGROUND.get(row["rag"], "#ffffff"))
-        if role == Qt.ItemDataRole.ForegroundRole and col == 7:
-            return QColor("#222222")
-        if role == Qt.ItemDataRole.ToolTipRole and col == 7:
-            return {
-                "green": "At or above the minimum hours.",
-                "amber": "Some hours, below the minimum.",
-                "red": "No hours this month.",
-                "grey": "The minimum does not apply (not attested, on leave of absence, suspended or left).",
-            }.get(row["rag"])
-        return None
 
 
 # ---------------------------------------------------------------------------------------------
