@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, QSize, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop.core import hours
 from desktop.core.errors import CipDeskError, ValidationError
@@ -61,6 +61,14 @@ def fill_choices(combo: QComboBox, everything: str, items: list[tuple[str, Any]]
     return index >= 0
 
 
+def add_labelled(row: QHBoxLayout, caption: str, widget: QWidget) -> None:
+    """``caption``, then ``widget``, in a row of controls; the caption's & key reaches the widget."""
+    label = QLabel(caption)
+    label.setBuddy(widget)
+    row.addWidget(label)
+    row.addWidget(widget)
+
+
 class EmptyState(QWidget):
     """A centred sentence saying why the list is empty and, optionally, a button to fix it."""
 
@@ -88,6 +96,7 @@ class EmptyState(QWidget):
 
 # Returned by save_with_lock_reason when the user gave no reason: nothing was saved.
 CANCELLED = object()
+NOT_SAVED = "Not saved: a signed-off month needs a reason for any change."
 
 
 def save_with_lock_reason(
@@ -119,6 +128,25 @@ def save_with_lock_reason(
             if reasons is not None:
                 reasons[key] = remembered
     return fn(remembered)
+
+
+def save_or_say_why(
+    parent: QWidget, error: QLabel, fn: Callable[[str | None], Any], cancelled: str | None = None
+) -> bool:
+    """``save_with_lock_reason(parent, fn)``; True when saved. Refused, the reason shows in
+    ``error``; with no reason given for a signed-off month, ``cancelled`` does (if any)."""
+    try:
+        done = save_with_lock_reason(parent, fn)
+    except CipDeskError as exc:
+        error.setText(error_text(exc))
+        error.show()
+        return False
+    if done is CANCELLED:
+        if cancelled:
+            error.setText(cancelled)
+            error.show()
+        return False
+    return True
 
 
 def fit_to_screen(wanted: QSize, widget: QWidget | None = None) -> QSize:

@@ -11,7 +11,7 @@ from desktop.core import attachments as att
 from desktop.core.errors import CipDeskError, ValidationError
 from desktop.ui.attachments.fields import date_edit, from_qdate, show_error
 from desktop.ui.context import AppContext
-from desktop.ui.widgets import CANCELLED, HINT_STYLE, error_label, save_with_lock_reason
+from desktop.ui.widgets import CANCELLED, HINT_STYLE, NOT_SAVED, error_label, save_with_lock_reason
 
 
 class EndDialog(QDialog):
@@ -82,7 +82,7 @@ class EndDialog(QDialog):
                 ),
             )
             if result is CANCELLED:
-                show_error(self.form_error, "Not saved: a signed-off month needs a reason for any change.")
+                show_error(self.form_error, NOT_SAVED)
                 return
             self.result_row = result
         except ValidationError as exc:

@@ -34,6 +34,7 @@ from desktop.ui.widgets import (
     CANCELLED,
     ERROR_STYLE,
     HINT_STYLE,
+    NOT_SAVED,
     error_label,
     save_with_lock_reason,
     with_error,
@@ -404,7 +405,7 @@ class AttachmentDialog(QDialog):
             show_error(self.form_error, str(exc))
             return
         if result is CANCELLED:
-            show_error(self.form_error, "Not saved: a signed-off month needs a reason for any change.")
+            show_error(self.form_error, NOT_SAVED)
             return
         self.result_row = result
         self.ctx.notify("attachments")

@@ -24,7 +24,7 @@ from desktop.ui import dialogs
 from desktop.ui.context import AppContext
 from desktop.ui.hours.common import ERROR_STYLE, date_text, show_message
 from desktop.ui.hours.duty_form import DutyForm
-from desktop.ui.widgets import CANCELLED, error_label, save_with_lock_reason
+from desktop.ui.widgets import CANCELLED, NOT_SAVED, error_label, save_with_lock_reason
 
 
 class DutyDialog(QDialog):
@@ -97,11 +97,23 @@ class DutyDialog(QDialog):
             show_message(self.error, str(exc))
             return
         if result is CANCELLED:
-            show_message(self.error, "Not saved: a signed-off month needs a reason for any change.")
+            show_message(self.error, NOT_SAVED)
             return
         self.result_record = result
         self.ctx.notify("duties")
         self.accept()
+
+
+def add_duty(parent: QWidget, ctx: AppContext, officer_id: int, officer_label: str, day: dt.date) -> bool:
+    """The duty dialog for a new duty of the officer on ``day``; True when one was saved."""
+    return bool(DutyDialog(ctx, officer_id, day=day, officer_label=officer_label, parent=parent).exec())
+
+
+def edit_duty(
+    parent: QWidget, ctx: AppContext, officer_id: int, officer_label: str, rec: hours.DutyRecord
+) -> bool:
+    """The duty dialog for ``rec``; True when it was saved."""
+    return bool(DutyDialog(ctx, officer_id, record=rec, officer_label=officer_label, parent=parent).exec())
 
 
 def delete_duty_asking(parent: QWidget, ctx: AppContext, rec: hours.DutyRecord) -> bool:
@@ -218,18 +230,12 @@ class DayDutiesDialog(QDialog):
         return self.records[self.list.indexOfTopLevelItem(item)]
 
     def add(self) -> None:
-        dlg = DutyDialog(
-            self.ctx, self.officer_id, day=self.day, officer_label=self.officer_label, parent=self
-        )
-        if dlg.exec():
+        if add_duty(self, self.ctx, self.officer_id, self.officer_label, self.day):
             self.refresh()
 
     def edit(self) -> None:
         rec = self.current()
-        if rec is None:
-            return
-        dlg = DutyDialog(self.ctx, self.officer_id, record=rec, officer_label=self.officer_label, parent=self)
-        if dlg.exec():
+        if rec is not None and edit_duty(self, self.ctx, self.officer_id, self.officer_label, rec):
             self.refresh()
 
     def delete(self) -> None:

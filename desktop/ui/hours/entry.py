@@ -23,7 +23,7 @@ from desktop.core.errors import CipDeskError, NotFoundError, ValidationError
 from desktop.ui.context import AppContext
 from desktop.ui.hours.common import ERROR_STYLE, date_text, show_message
 from desktop.ui.hours.duty_form import DutyForm, OfficerField
-from desktop.ui.widgets import CANCELLED, error_label, save_with_lock_reason
+from desktop.ui.widgets import CANCELLED, NOT_SAVED, error_label, save_with_lock_reason
 
 
 class DutyEntryDialog(QDialog):
@@ -132,7 +132,7 @@ class DutyEntryDialog(QDialog):
         except CipDeskError as exc:
             return self._fail({"": str(exc)})
         if rec is CANCELLED:
-            show_message(self.status, "Not saved: a signed-off month needs a reason for any change.")
+            show_message(self.status, NOT_SAVED)
             return None
         self.saved.append(rec)
         self.form.base_date = rec.date

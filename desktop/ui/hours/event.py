@@ -25,7 +25,7 @@ from desktop.ui.context import AppContext
 from desktop.ui.hours.common import ERROR_STYLE, show_message
 from desktop.ui.hours.duty_form import DutyForm
 from desktop.ui.table_model import Index
-from desktop.ui.widgets import CANCELLED, error_label, save_with_lock_reason
+from desktop.ui.widgets import CANCELLED, NOT_SAVED, error_label, save_with_lock_reason
 
 
 class OfficerCheckModel(QAbstractListModel):
@@ -211,7 +211,7 @@ class EventDutyDialog(QDialog):
             show_message(self.error, str(exc))
             return
         if result is CANCELLED:
-            show_message(self.error, "Not saved: a signed-off month needs a reason for any change.")
+            show_message(self.error, NOT_SAVED)
             return
         self.form.show_errors({})
         show_message(self.error, "")

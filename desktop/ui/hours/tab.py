@@ -34,7 +34,7 @@ from desktop.ui.hours.entry import DutyEntryDialog
 from desktop.ui.hours.event import EventDutyDialog
 from desktop.ui.hours.grid import GridModel
 from desktop.ui.hours.grid_view import FrozenTableView
-from desktop.ui.widgets import EmptyState, fill_choices
+from desktop.ui.widgets import EmptyState, add_labelled, fill_choices
 
 
 class HoursTab(QWidget):
@@ -63,14 +63,11 @@ class HoursTab(QWidget):
         bar.addWidget(self.next_button)
         bar.addWidget(self.this_month)
         bar.addSpacing(16)
-        team_label = QLabel("&Team:")
         self.team_combo = QComboBox()
         self.team_combo.setMaximumWidth(300)
         self.team_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.team_combo.setMinimumContentsLength(14)
-        team_label.setBuddy(self.team_combo)
-        bar.addWidget(team_label)
-        bar.addWidget(self.team_combo)
+        add_labelled(bar, "&Team:", self.team_combo)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Find collar or name")
         self.search.setToolTip("Find an officer by collar number or name (Ctrl+F)")

@@ -34,7 +34,7 @@ from desktop.core.errors import ConflictError, ValidationError, plain_message
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
 from desktop.ui.officer.fields import DateField, reason_label, sentence, with_reason
-from desktop.ui.officer.page import RecordPage
+from desktop.ui.officer.page import RecordShownPage
 from desktop.ui.widgets import CANCELLED, save_with_lock_reason
 
 # The fields in the order of the form: the first with a reason gets the focus.
@@ -88,7 +88,7 @@ def _select(combo: QComboBox, value: Any, label: str | None) -> None:
     combo.setCurrentIndex(max(index, 0))
 
 
-class DetailsPage(RecordPage):
+class DetailsPage(RecordShownPage):
     """Add (no record loaded) or edit one officer's details."""
 
     TITLE = "Details"
@@ -303,9 +303,7 @@ class DetailsPage(RecordPage):
         self._loaded = self._raw()
         self._sync_enabled()
 
-    def load(self, record: roster.OfficerRecord) -> None:
-        self.officer_record = record
-        self.officer_id = record.id
+    def show_record(self, record: roster.OfficerRecord) -> None:
         self._set_values(record.values)
         self.effective.set_date(dt.date.today())
         self.acting.setChecked(False)
@@ -313,10 +311,6 @@ class DetailsPage(RecordPage):
         self.clear_errors()
         self._loaded = self._raw()
         self._sync_enabled()
-
-    def refresh(self) -> None:
-        assert self.officer_id is not None
-        self.load(roster.get_officer(self.ctx.db, self.officer_id))
 
     def follow(self, record: roster.OfficerRecord) -> None:
         """Another page saved the officer (recording attestation or independent patrol keeps those

@@ -23,7 +23,7 @@ from desktop.core.domain import month_bounds
 from desktop.core.errors import NotFoundError
 from desktop.ui.context import AppContext
 from desktop.ui.hours.common import date_text
-from desktop.ui.hours.duty_dialogs import DutyDialog, delete_duty_asking
+from desktop.ui.hours.duty_dialogs import add_duty, delete_duty_asking, edit_duty
 from desktop.ui.officer.fields import display_name
 from desktop.ui.officer.page import RecordPage
 from desktop.ui.widgets import EmptyState
@@ -191,19 +191,15 @@ class OfficerDutiesPage(RecordPage):
         return next((r for r in self.records if r.id == duty_id), None)
 
     def add(self) -> None:
-        dlg = DutyDialog(
-            self.ctx, self.officer_id, day=dt.date.today(), officer_label=self.label, parent=self
-        )
-        if dlg.exec():
+        assert self.officer_id is not None
+        if add_duty(self, self.ctx, self.officer_id, self.label, dt.date.today()):
             self.refresh()
 
     def edit(self) -> None:
         rec = self.current()
-        if rec is None:
-            return
-        dlg = DutyDialog(self.ctx, self.officer_id, record=rec, officer_label=self.label, parent=self)
-        if dlg.exec():
-            self.refresh()
+        if rec is not None and self.officer_id is not None:
+            if edit_duty(self, self.ctx, self.officer_id, self.label, rec):
+                self.refresh()
 
     def delete(self) -> None:
         rec = self.current()

@@ -5,22 +5,25 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QCalendarWidget,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMenu,
+    QPushButton,
     QToolButton,
     QWidget,
     QWidgetAction,
 )
 
-from desktop.ui.widgets import error_label, with_error
+from desktop.ui.widgets import OK_STYLE, error_label, with_error
 
 _MONTHS = {
     m: i + 1
@@ -192,6 +195,14 @@ class EnterRuns(QObject):
         super().__init__(parent)
         self.action = action
 
+    @classmethod
+    def on(cls, action: Any, parent: QObject, fields: Sequence[QWidget]) -> EnterRuns:
+        """Enter in any of ``fields`` runs ``action``."""
+        enter = cls(action, parent)
+        for field in fields:
+            field.installEventFilter(enter)
+        return enter
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
             event.type() == QEvent.Type.KeyPress
@@ -201,3 +212,16 @@ class EnterRuns(QObject):
             self.action()
             return True
         return False
+
+
+def record_row(form: QFormLayout, button: QPushButton, action: Any) -> QLabel:
+    """The last row of a page's "record" form: a green line saying what was recorded, then the
+    button that runs ``action``. Returns the green line."""
+    done = QLabel()
+    done.setStyleSheet(OK_STYLE)
+    button.clicked.connect(action)
+    row = QHBoxLayout()
+    row.addWidget(done, 1)
+    row.addWidget(button)
+    form.addRow(row)
+    return done

@@ -8,11 +8,11 @@ from desktop.core import roster, settings
 from desktop.core.domain import STATUS_LABELS
 from desktop.ui.context import AppContext
 from desktop.ui.officer.fields import format_date, sentence
-from desktop.ui.officer.page import RecordPage
+from desktop.ui.officer.page import RecordShownPage
 from desktop.ui.officer.record_tables import fill_table, record_table
 
 
-class HistoryPage(RecordPage):
+class HistoryPage(RecordShownPage):
     TITLE = "History"
 
     def __init__(self, ctx: AppContext, officer_id: int | None = None, parent: QWidget | None = None):
@@ -27,13 +27,7 @@ class HistoryPage(RecordPage):
         if officer_id is not None:
             self.refresh()
 
-    def refresh(self) -> None:
-        assert self.officer_id is not None
-        self.load(roster.get_officer(self.ctx.db, self.officer_id))
-
-    def load(self, record: roster.OfficerRecord) -> None:
-        self.officer_record = record
-        self.officer_id = record.id
+    def show_record(self, record: roster.OfficerRecord) -> None:
         rank_names = dict(settings.ranks(self.ctx.db))
         fill_table(
             self.rank_table,

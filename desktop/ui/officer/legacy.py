@@ -7,12 +7,12 @@ from PySide6.QtWidgets import QLabel, QTableWidget, QVBoxLayout, QWidget
 
 from desktop.core import roster
 from desktop.ui.context import AppContext
-from desktop.ui.officer.page import RecordPage
+from desktop.ui.officer.page import RecordShownPage
 from desktop.ui.officer.record_tables import fill_table, record_table
 from desktop.ui.widgets import EmptyState
 
 
-class LegacyFieldsPage(RecordPage):
+class LegacyFieldsPage(RecordShownPage):
     """The fields in a table, or a sentence saying why there are none. ``table`` is None then."""
 
     TITLE = "Legacy fields"
@@ -30,13 +30,7 @@ class LegacyFieldsPage(RecordPage):
         fields = self.officer_record.legacy_fields if self.officer_record is not None else []
         return f"{self.TITLE} ({len(fields)})" if fields else self.TITLE
 
-    def refresh(self) -> None:
-        assert self.officer_id is not None
-        self.load(roster.get_officer(self.ctx.db, self.officer_id))
-
-    def load(self, record: roster.OfficerRecord) -> None:
-        self.officer_record = record
-        self.officer_id = record.id
+    def show_record(self, record: roster.OfficerRecord) -> None:
         if self.body is not None:
             self.body.setParent(None)
             self.body.deleteLater()

@@ -50,3 +50,20 @@ class RecordPage(QWidget):
 
     def save(self) -> bool:
         return True
+
+
+class RecordShownPage(RecordPage):
+    """A page that shows the officer's record itself (details, history, legacy fields): ``show_record``
+    puts a record on the page; ``refresh`` reads the record again."""
+
+    def load(self, record: roster.OfficerRecord) -> None:
+        self.officer_record = record
+        self.officer_id = record.id
+        self.show_record(record)
+
+    def refresh(self) -> None:
+        assert self.officer_id is not None
+        self.load(roster.get_officer(self.ctx.db, self.officer_id))
+
+    def show_record(self, record: roster.OfficerRecord) -> None:
+        raise NotImplementedError

@@ -25,17 +25,10 @@ from PySide6.QtWidgets import (
 from desktop.core import pathway
 from desktop.core.errors import CipDeskError, ValidationError
 from desktop.ui.context import AppContext
-from desktop.ui.officer.fields import EnterRuns
+from desktop.ui.officer.fields import EnterRuns, record_row
 from desktop.ui.officer.page import RecordPage
 from desktop.ui.table_model import Column, ListTableModel, RowStyle, row_table
-from desktop.ui.widgets import (
-    CANCELLED,
-    ERROR_STYLE,
-    OK_STYLE,
-    error_label,
-    error_text,
-    save_with_lock_reason,
-)
+from desktop.ui.widgets import CANCELLED, error_label, save_or_say_why, save_with_lock_reason
 
 SOURCE_TEXT = {
     "roster": "Date from the roster (no stage record)",
@@ -253,22 +246,11 @@ class OfficerPathwayPage(RecordPage):
         form.addRow("&Date:", self.date)
         form.addRow("&Assessor:", self.assessor)
         form.addRow("&Note:", self.note)
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_label()
         form.addRow("", self.error)
         self.record_button = QPushButton("&Record stage")
-        self.record_button.clicked.connect(self.record)
-        buttons = QHBoxLayout()
-        self.done = QLabel()
-        self.done.setStyleSheet(OK_STYLE)
-        buttons.addWidget(self.done, 1)
-        buttons.addWidget(self.record_button)
-        form.addRow(buttons)
-        self.enter = EnterRuns(self.record, self)
-        for w in (self.stage, self.date, self.assessor, self.note):
-            w.installEventFilter(self.enter)
+        self.done = record_row(form, self.record_button, self.record)
+        self.enter = EnterRuns.on(self.record, self, (self.stage, self.date, self.assessor, self.note))
         self.stage.currentIndexChanged.connect(lambda _i: self.error.hide())
         self.date.dateChanged.connect(lambda _d: self.error.hide())
         layout.addWidget(box)
@@ -331,25 +313,19 @@ class OfficerPathwayPage(RecordPage):
         if stage_id is None:
             return False
         on = self.date.date().toPython()
-        try:
-            done = save_with_lock_reason(
-                self,
-                lambda locked: pathway.record_stage(
-                    self.ctx.db,
-                    self.officer_id,
-                    int(stage_id),
-                    on,
-                    self.assessor.text(),
-                    self.note.text(),
-                    locked_reason=locked,
-                ),
-            )
-            if done is CANCELLED:
-                return False
-        except CipDeskError as exc:
-            text = error_text(exc)
-            self.error.setText(text)
-            self.error.show()
+        if not save_or_say_why(
+            self,
+            self.error,
+            lambda locked: pathway.record_stage(
+                self.ctx.db,
+                self.officer_id,
+                int(stage_id),
+                on,
+                self.assessor.text(),
+                self.note.text(),
+                locked_reason=locked,
+            ),
+        ):
             return False
         name = self.stage.currentText()
         self.note.clear()

@@ -23,13 +23,12 @@ from PySide6.QtWidgets import (
 
 from desktop.core import qualifications as quals
 from desktop.core.domain import add_months
-from desktop.core.errors import CipDeskError
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
-from desktop.ui.officer.fields import EnterRuns
+from desktop.ui.officer.fields import EnterRuns, record_row
 from desktop.ui.officer.page import RecordPage
 from desktop.ui.table_model import Column, ListTableModel, RowStyle, row_table
-from desktop.ui.widgets import CANCELLED, ERROR_STYLE, OK_STYLE, error_text, save_with_lock_reason
+from desktop.ui.widgets import NOT_SAVED, error_label, save_or_say_why
 
 STATUS_BG = {"expired": QColor("#f8d7da"), "expiring": QColor("#fff3cd"), "valid": QColor("#d4edda")}
 STATUS_FG = {"expired": QColor("#8a1c24"), "expiring": QColor("#7a5a00"), "valid": QColor("#1e5e2f")}
@@ -129,23 +128,12 @@ class OfficerQualificationsPage(RecordPage):
         form.addRow("&Achieved:", self.date)
         form.addRow("Expires:", self.expiry)
         form.addRow("&Note:", self.note)
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_label()
         form.addRow("", self.error)
-        row = QHBoxLayout()
-        self.done = QLabel()
-        self.done.setStyleSheet(OK_STYLE)
-        row.addWidget(self.done, 1)
         self.record_button = QPushButton("&Record")
-        self.record_button.clicked.connect(self.record)
-        row.addWidget(self.record_button)
-        form.addRow(row)
+        self.done = record_row(form, self.record_button, self.record)
         layout.addWidget(box)
-        self.enter = EnterRuns(self.record, self)
-        for w in (self.type, self.date, self.note):
-            w.installEventFilter(self.enter)
+        self.enter = EnterRuns.on(self.record, self, (self.type, self.date, self.note))
         self.type.currentIndexChanged.connect(self._form_changed)
         self.date.dateChanged.connect(self._form_changed)
         self.current.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
@@ -256,21 +244,12 @@ class OfficerQualificationsPage(RecordPage):
         held = any(r.type_id == type_id for r in self.records)
         save = quals.renew if held else quals.record
         note = self.note.text()
-        try:
-            done = save_with_lock_reason(
-                self,
-                lambda locked: save(
-                    self.ctx.db, self.officer_id, int(type_id), on, note, locked_reason=locked
-                ),
-            )
-            if done is CANCELLED:
-                self.error.setText("Not saved: a signed-off month needs a reason for any change.")
-                self.error.show()
-                return False
-        except CipDeskError as exc:
-            text = error_text(exc)
-            self.error.setText(text)
-            self.error.show()
+        if not save_or_say_why(
+            self,
+            self.error,
+            lambda locked: save(self.ctx.db, self.officer_id, int(type_id), on, note, locked_reason=locked),
+            NOT_SAVED,
+        ):
             return False
         name = next((t.name for t in self.types if t.id == type_id), "Qualification")
         self.note.clear()
@@ -290,19 +269,12 @@ class OfficerQualificationsPage(RecordPage):
         )
         if reason is None:
             return False
-        try:
-            done = save_with_lock_reason(
-                self,
-                lambda locked: quals.remove_record(self.ctx.db, rec.id, reason=reason, locked_reason=locked),
-            )
-            if done is CANCELLED:
-                self.error.setText("Not removed: a signed-off month needs a reason for any change.")
-                self.error.show()
-                return False
-        except CipDeskError as exc:
-            text = error_text(exc)
-            self.error.setText(text)
-            self.error.show()
+        if not save_or_say_why(
+            self,
+            self.error,
+            lambda locked: quals.remove_record(self.ctx.db, rec.id, reason=reason, locked_reason=locked),
+            "Not removed: a signed-off month needs a reason for any change.",
+        ):
             return False
         self._saved()
         self.done.setText(f"Removed {rec.type_name} ({quals.fmt(rec.achieved_on)}).")

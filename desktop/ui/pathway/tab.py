@@ -30,7 +30,7 @@ from desktop.ui.context import AppContext
 from desktop.ui.officer.dialog import open_officer
 from desktop.ui.pathway.board import CARD_ROLE, StageColumn, days_text
 from desktop.ui.pathway.bulk import BulkRecordDialog
-from desktop.ui.widgets import EmptyState, fill_choices
+from desktop.ui.widgets import EmptyState, add_labelled, fill_choices
 
 
 class PathwayTab(QWidget):
@@ -48,18 +48,12 @@ class PathwayTab(QWidget):
         self.pathway_label.setFont(font)
         bar.addWidget(self.pathway_label)
         bar.addStretch(1)
-        team_label = QLabel("&Team:")
-        bar.addWidget(team_label)
         self.team = QComboBox()
         self.team.setMinimumContentsLength(14)
-        team_label.setBuddy(self.team)
-        bar.addWidget(self.team)
-        intake_label = QLabel("&Intake:")
-        bar.addWidget(intake_label)
+        add_labelled(bar, "&Team:", self.team)
         self.intake = QComboBox()
         self.intake.setMinimumContentsLength(12)
-        intake_label.setBuddy(self.intake)
-        bar.addWidget(self.intake)
+        add_labelled(bar, "&Intake:", self.intake)
         self.sort = QComboBox()
         self.sort.addItem("Longest at stage first", "days")
         self.sort.addItem("By name", "name")

@@ -28,7 +28,7 @@ from desktop.ui.context import AppContext
 from desktop.ui.officer.dialog import open_officer
 from desktop.ui.officer.qualifications_page import STATUS_BG, STATUS_FG
 from desktop.ui.table_model import Column, ListTableModel, row_table
-from desktop.ui.widgets import EmptyState, fill_choices
+from desktop.ui.widgets import EmptyState, add_labelled, fill_choices
 
 
 def _status_text(r: quals.ExpiringRow) -> str:
@@ -111,24 +111,15 @@ class ExpiringDialog(QDialog):
         self.show_combo.addItem("Expired and expiring", "all")
         self.show_combo.addItem("Expired only", "expired")
         self.show_combo.addItem("Expiring only", "expiring")
-        show_label = QLabel("&Show:")
-        show_label.setBuddy(self.show_combo)
-        bar.addWidget(show_label)
-        bar.addWidget(self.show_combo)
-        window_label = QLabel("&within")
-        bar.addWidget(window_label)
+        add_labelled(bar, "&Show:", self.show_combo)
         self.window = QSpinBox()
         self.window.setRange(0, 730)
         self.window.setSuffix(" days")
         self.window.setValue(quals.warning_days(ctx.db))
-        window_label.setBuddy(self.window)
-        bar.addWidget(self.window)
-        team_label = QLabel("&Team:")
-        bar.addWidget(team_label)
+        add_labelled(bar, "&within", self.window)
         self.team = QComboBox()
         self.team.setMinimumContentsLength(14)
-        team_label.setBuddy(self.team)
-        bar.addWidget(self.team)
+        add_labelled(bar, "&Team:", self.team)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Find name, collar or qualification…")
         self.search.setClearButtonEnabled(True)

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
@@ -118,6 +119,30 @@ def plural(n: int, word: str) -> str:
     return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
+def _place_column(title: str, key: str) -> Column:
+    """Team or station: as written, sorted without case or accents, blanks last."""
+    value = attrgetter(key)
+    return Column(
+        title,
+        lambda r: value(r) or "",
+        sort=lambda r: fold(value(r)) if value(r) else None,
+        align=LEFT_ALIGN,
+        key=key,
+    )
+
+
+def _date_column(title: str, key: str, header_tip: str | None = None) -> Column:
+    value = attrgetter(key)
+    return Column(
+        title,
+        lambda r: format_date(value(r)),
+        sort=value,
+        align=LEFT_ALIGN,
+        header_tip=header_tip,
+        key=key,
+    )
+
+
 class RosterTableModel(ColumnTableModel):
     """Officers of ``list_officers`` plus qualification flags; sort and filter happen here."""
 
@@ -183,35 +208,10 @@ class RosterTableModel(ColumnTableModel):
                 ),
                 key="status",
             ),
-            Column(
-                "Team",
-                lambda r: r.team or "",
-                sort=lambda r: fold(r.team) if r.team else None,
-                align=LEFT_ALIGN,
-                key="team",
-            ),
-            Column(
-                "Station",
-                lambda r: r.station or "",
-                sort=lambda r: fold(r.station) if r.station else None,
-                align=LEFT_ALIGN,
-                key="station",
-            ),
-            Column(
-                "Joined",
-                lambda r: format_date(r.joined),
-                sort=lambda r: r.joined,
-                align=LEFT_ALIGN,
-                key="joined",
-            ),
-            Column(
-                "Ind. patrol",
-                lambda r: format_date(r.independent_patrol),
-                sort=lambda r: r.independent_patrol,
-                align=LEFT_ALIGN,
-                header_tip="Date of independent patrol status",
-                key="independent_patrol",
-            ),
+            _place_column("Team", "team"),
+            _place_column("Station", "station"),
+            _date_column("Joined", "joined"),
+            _date_column("Ind. patrol", "independent_patrol", "Date of independent patrol status"),
             Column(
                 "Last month",
                 lambda r: format_hours(r.hours_last_month),

@@ -30,7 +30,7 @@ from desktop.core.domain import STATUS_LABELS, STATUSES
 from desktop.ui.context import AppContext
 from desktop.ui.officer import dialog as officer_dialog
 from desktop.ui.roster.model import ALL, NO_TEAM, REASON_NOT_RECORDED, SERVING, RosterTableModel
-from desktop.ui.widgets import EmptyState, fill_choices
+from desktop.ui.widgets import EmptyState, add_labelled, fill_choices
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 
@@ -133,15 +133,9 @@ class RosterTab(QWidget):
         self.team_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.quals_filter = QCheckBox("Qualification expiring or expired")
         self.quals_filter.setToolTip("Only officers with a qualification expired or expiring soon")
-        for label, widget in (
-            ("Status:", self.status_filter),
-            ("Rank:", self.rank_filter),
-            ("Team:", self.team_filter),
-        ):
-            caption = QLabel(label)
-            caption.setBuddy(widget)
-            filters.addWidget(caption)
-            filters.addWidget(widget)
+        add_labelled(filters, "Status:", self.status_filter)
+        add_labelled(filters, "Rank:", self.rank_filter)
+        add_labelled(filters, "Team:", self.team_filter)
         filters.addWidget(self.quals_filter)
         self.clear_button = QPushButton("Clear filters")
         self.clear_button.clicked.connect(self.clear_filters)
@@ -279,26 +273,15 @@ class RosterTab(QWidget):
         self.clear_button.setEnabled(self._filters_active())
 
     def clear_filters(self) -> None:
-        for widget in (
-            self.status_filter,
-            self.rank_filter,
-            self.team_filter,
-            self.quals_filter,
-            self.search,
-        ):
+        filters = (self.status_filter, self.rank_filter, self.team_filter, self.quals_filter, self.search)
+        for widget in filters:
             widget.blockSignals(True)
         self.search.clear()
         self.status_filter.setCurrentIndex(0)
         self.rank_filter.setCurrentIndex(0)
         self.team_filter.setCurrentIndex(0)
         self.quals_filter.setChecked(False)
-        for widget in (
-            self.status_filter,
-            self.rank_filter,
-            self.team_filter,
-            self.quals_filter,
-            self.search,
-        ):
+        for widget in filters:
             widget.blockSignals(False)
         self._apply_filters()
 

@@ -8,9 +8,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -24,8 +22,7 @@ from desktop.core.domain import DRIVING_GRADES
 from desktop.core.errors import CipDeskError
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
-from desktop.ui.settings.page import SettingsPage, settings_table
-from desktop.ui.widgets import OK_STYLE, error_label
+from desktop.ui.settings.page import SettingsPage, select_item, selected_item, settings_table, unselect
 
 
 class QualTypesPage(SettingsPage):
@@ -38,7 +35,6 @@ class QualTypesPage(SettingsPage):
         self.editing: int | None = None
         layout = QVBoxLayout(self)
         self.table = settings_table(self.HEADERS)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
         box = QGroupBox("Qualification type")
         self.box = box
@@ -62,19 +58,10 @@ class QualTypesPage(SettingsPage):
         form.addRow("&Category:", self.category)
         form.addRow("&Driving:", self.driving)
         form.addRow("", self.active)
-        self.error = error_label()
-        form.addRow("", self.error)
-        row = QHBoxLayout()
-        self.status = QLabel()
-        self.status.setStyleSheet(OK_STYLE)
-        row.addWidget(self.status, 1)
         self.new_button = QPushButton("&New type")
         self.save_button = QPushButton("&Save type")
         self.delete_button = QPushButton("De&lete")
-        row.addWidget(self.new_button)
-        row.addWidget(self.delete_button)
-        row.addWidget(self.save_button)
-        form.addRow(row)
+        self.add_outcome_rows(form, self.new_button, self.delete_button, self.save_button)
         layout.addWidget(box)
         self.table.itemSelectionChanged.connect(self._show_selected)
         self.new_button.clicked.connect(self.new)
@@ -98,16 +85,11 @@ class QualTypesPage(SettingsPage):
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.blockSignals(False)
-        row = next((i for i, t in enumerate(self.types) if t.id == select_id), None)
-        if row is not None:
-            self.table.selectRow(row)
-        else:
-            self.table.clearSelection()
+        select_item(self.table, self.types, lambda t: t.id == select_id)
         self._show_selected()
 
     def selected(self) -> quals.QualType | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.types[rows[0].row()] if rows else None
+        return selected_item(self.table, self.types)
 
     def _show_selected(self) -> None:
         t = self.selected()
@@ -131,9 +113,7 @@ class QualTypesPage(SettingsPage):
 
     def new(self) -> None:
         self.editing = None
-        self.table.blockSignals(True)
-        self.table.clearSelection()
-        self.table.blockSignals(False)
+        unselect(self.table)
         self.box.setTitle("New qualification type")
         self.name.clear()
         self.validity.setValue(12)

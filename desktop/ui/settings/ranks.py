@@ -6,7 +6,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -19,8 +18,7 @@ from desktop.core import ranks
 from desktop.core.errors import CipDeskError
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
-from desktop.ui.settings.page import SettingsPage, settings_table
-from desktop.ui.widgets import OK_STYLE, error_label
+from desktop.ui.settings.page import SettingsPage, select_item, selected_item, settings_table, unselect
 
 
 class RanksPage(SettingsPage):
@@ -43,11 +41,7 @@ class RanksPage(SettingsPage):
         hint.setWordWrap(True)
         hint.setStyleSheet("color: palette(placeholder-text);")
         layout.addWidget(hint)
-        self.table = settings_table(self.HEADERS)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.table = settings_table(self.HEADERS, fit_others=True)
         layout.addWidget(self.table, 1)
         moves = QHBoxLayout()
         self.up_button = QPushButton("Move &up")
@@ -72,19 +66,10 @@ class RanksPage(SettingsPage):
         form.addRow("&Name:", self.name)
         form.addRow("Short &code:", self.code)
         form.addRow("", self.used)
-        self.error = error_label()
-        form.addRow("", self.error)
-        row = QHBoxLayout()
-        self.status = QLabel()
-        self.status.setStyleSheet(OK_STYLE)
-        row.addWidget(self.status, 1)
         self.new_button = QPushButton("&New rank")
         self.remove_button = QPushButton("&Remove")
         self.save_button = QPushButton("&Save rank")
-        row.addWidget(self.new_button)
-        row.addWidget(self.remove_button)
-        row.addWidget(self.save_button)
-        form.addRow(row)
+        self.add_outcome_rows(form, self.new_button, self.remove_button, self.save_button)
         layout.addWidget(self.box)
 
         self.table.itemSelectionChanged.connect(self._show_selected)
@@ -106,16 +91,11 @@ class RanksPage(SettingsPage):
             for c, text in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.table.blockSignals(False)
-        row = next((i for i, info in enumerate(self.rows) if info.code == select_code), None)
-        if row is not None:
-            self.table.selectRow(row)
-        else:
-            self.table.clearSelection()
+        select_item(self.table, self.rows, lambda info: info.code == select_code)
         self._show_selected()
 
     def selected(self) -> ranks.RankInfo | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.rows[rows[0].row()] if rows else None
+        return selected_item(self.table, self.rows)
 
     def _show_selected(self) -> None:
         info = self.selected()
@@ -148,9 +128,7 @@ class RanksPage(SettingsPage):
         self.editing = None
         self._above = above.code if above else None
         self.box.setTitle(f"New rank (senior to {above.name})" if above else "New rank (most senior)")
-        self.table.blockSignals(True)
-        self.table.clearSelection()
-        self.table.blockSignals(False)
+        unselect(self.table)
         self.name.clear()
         self.code.clear()
         self.code.setEnabled(True)
@@ -189,12 +167,12 @@ class RanksPage(SettingsPage):
         info = self.selected()
         if info is None:
             return
-        try:
-            ranks.move_rank(self.ctx.db, info.code, delta)
-        except CipDeskError as exc:
-            self.show_failure(exc)
-            return
-        self.show_done(f"Moved {info.name} {'down' if delta > 0 else 'up'}.", info.code)
+        direction = "down" if delta > 0 else "up"
+        self.change(
+            lambda: ranks.move_rank(self.ctx.db, info.code, delta),
+            f"Moved {info.name} {direction}.",
+            info.code,
+        )
 
     def remove(self) -> None:
         info = self.selected()
@@ -202,10 +180,5 @@ class RanksPage(SettingsPage):
             return
         if not dialogs.confirm(self, "Remove rank", f"Remove the rank {info.name} ({info.code})?"):
             return
-        try:
-            ranks.remove_rank(self.ctx.db, info.code)
-        except CipDeskError as exc:
-            self.show_failure(exc)
-            return
-        self.editing = None
-        self.show_done(f"Removed {info.name}.", None)
+        if self.change(lambda: ranks.remove_rank(self.ctx.db, info.code), f"Removed {info.name}."):
+            self.editing = None

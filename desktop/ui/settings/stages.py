@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -47,12 +46,8 @@ class StagesPage(SettingsPage):
 
         body = QHBoxLayout()
         left = QVBoxLayout()
-        self.list = settings_table(("Stage", "Target", "Recorded"))
+        self.list = settings_table(("Stage", "Target", "Recorded"), fit_others=True)
         self.list.setWordWrap(False)
-        header = self.list.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         left.addWidget(self.list, 1)
         buttons = QHBoxLayout()
         self.add_button = QPushButton("&Add…")
@@ -213,23 +208,16 @@ class StagesPage(SettingsPage):
             return
         if not dialogs.confirm(self, "Remove stage", f"Remove the stage {st.name} from the pathway?"):
             return
-        try:
-            pathway.remove_stage(self.ctx.db, st.id)
-        except CipDeskError as exc:
-            self.show_failure(exc)
-            return
-        self.show_done(f"Removed {st.name}.")
+        self.change(lambda: pathway.remove_stage(self.ctx.db, st.id), f"Removed {st.name}.")
 
     def move(self, delta: int) -> None:
         st = self.selected()
         if st is None:
             return
-        try:
-            pathway.move_stage(self.ctx.db, st.id, delta)
-        except CipDeskError as exc:
-            self.show_failure(exc)
-            return
-        self.show_done(f"Moved {st.name} {'up' if delta < 0 else 'down'}.", st.id)
+        direction = "up" if delta < 0 else "down"
+        self.change(
+            lambda: pathway.move_stage(self.ctx.db, st.id, delta), f"Moved {st.name} {direction}.", st.id
+        )
 
     def save(self) -> bool:
         st = self.selected()
