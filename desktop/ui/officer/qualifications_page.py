@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QSignalBlocker, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -157,35 +157,41 @@ class OfficerQualificationsPage(RecordPage):
         self.types = quals.list_types(self.ctx.db, include_inactive=False)
         current = [r for r in self.records if r.current]
         self.current_model.set_rows(current)
-        expired = sum(1 for r in current if r.status == "expired")
-        expiring = sum(1 for r in current if r.status == "expiring")
-        if not current:
-            text = "No qualifications recorded yet. Record one below."
-        else:
-            text = f"{len(current)} qualification{'s' if len(current) != 1 else ''} held."
-            if expired:
-                text += f" <b style='color:#8a1c24'>{expired} expired.</b>"
-            if expiring:
-                days = quals.warning_days(self.ctx.db)
-                text += f" <b style='color:#7a5a00'>{expiring} expiring within {days} days.</b>"
-        self.summary.setText(text)
-        chosen = self.type.currentData()
-        self.type.blockSignals(True)
-        self.type.clear()
-        for t in self.types:
-            self.type.addItem(f"{t.name}  ({t.validity_text.lower()})", t.id)
-        if chosen is None:  # first time: offer the first type the officer does not hold yet
-            held = {r.type_id for r in self.records}
-            chosen = next((t.id for t in self.types if t.id not in held), None)
-        self.type.setCurrentIndex(max(0, self.type.findData(chosen)))
-        self.type.blockSignals(False)
-        self.record_button.setEnabled(bool(self.types))
+        self.summary.setText(self._summary(current))
+        self._offer_types()
         if keep_type is not None:
             for row, rec in enumerate(current):
                 if rec.type_id == keep_type:
                     self.current.selectRow(row)
         self._selection_changed()
         self._form_changed()
+
+    def _summary(self, current: list[quals.QualRecord]) -> str:
+        """How many are held, and how many of them expired or expire soon."""
+        if not current:
+            return "No qualifications recorded yet. Record one below."
+        text = f"{len(current)} qualification{'s' if len(current) != 1 else ''} held."
+        expired = sum(1 for r in current if r.status == "expired")
+        expiring = sum(1 for r in current if r.status == "expiring")
+        if expired:
+            text += f" <b style='color:#8a1c24'>{expired} expired.</b>"
+        if expiring:
+            days = quals.warning_days(self.ctx.db)
+            text += f" <b style='color:#7a5a00'>{expiring} expiring within {days} days.</b>"
+        return text
+
+    def _offer_types(self) -> None:
+        """The types to record, keeping the one chosen; at first, one the officer does not hold."""
+        chosen = self.type.currentData()
+        with QSignalBlocker(self.type):
+            self.type.clear()
+            for t in self.types:
+                self.type.addItem(f"{t.name}  ({t.validity_text.lower()})", t.id)
+            if chosen is None:
+                held = {r.type_id for r in self.records}
+                chosen = next((t.id for t in self.types if t.id not in held), None)
+            self.type.setCurrentIndex(max(0, self.type.findData(chosen)))
+        self.record_button.setEnabled(bool(self.types))
 
     def selected(self) -> quals.QualRecord | None:
         rows = self.current.selectionModel().selectedRows() if self.current.selectionModel() else []

@@ -235,13 +235,35 @@ class UnitsSettingsPage(SettingsPage):
     def _fill_form(self, u: att.UnitInfo | None) -> None:
         """The unit's values, or a new unit's (independent patrol required, nothing else)."""
         self.name.setText(u.name if u else "")
-        self.code.setText((u.code or "") if u else "")
-        self.description.setPlainText((u.description or "") if u else "")
-        self.capacity.setValue((u.capacity or 0) if u else 0)
-        self.requires_ip.setChecked(u.requires_independent_patrol if u else True)
-        self.months.setValue((u.min_months_since_ip or 0) if u else 0)
-        self.driving.setCurrentIndex(max(self.driving.findData((u.min_driving_level or 0) if u else 0), 0))
-        wanted = set(u.qualification_ids) if u else set()
+        if u is None:
+            self._fill_requirements("", "", 0, True, 0, 0, set())
+            return
+        self._fill_requirements(
+            u.code or "",
+            u.description or "",
+            u.capacity or 0,
+            u.requires_independent_patrol,
+            u.min_months_since_ip or 0,
+            u.min_driving_level or 0,
+            set(u.qualification_ids),
+        )
+
+    def _fill_requirements(
+        self,
+        code: str,
+        description: str,
+        capacity: int,
+        requires_ip: bool,
+        months: int,
+        driving: int,
+        wanted: set[int],
+    ) -> None:
+        self.code.setText(code)
+        self.description.setPlainText(description)
+        self.capacity.setValue(capacity)
+        self.requires_ip.setChecked(requires_ip)
+        self.months.setValue(months)
+        self.driving.setCurrentIndex(max(self.driving.findData(driving), 0))
         for i in range(self.quals.count()):
             item = self.quals.item(i)
             tid = item.data(Qt.ItemDataRole.UserRole)
