@@ -1,5 +1,6 @@
 """What the officer's forms are made of: a date typed the UK way (or picked from a calendar) that
-may be blank, the red reason under a field, and the words of a record."""
+may be blank, the red reason under a field, the words of a record, and the "record" row of the
+pages that record as they go (Enter runs it)."""
 
 from __future__ import annotations
 
