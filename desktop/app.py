@@ -105,7 +105,7 @@ def open_for_window(url: str, parent: Any = None) -> Opened | None:
 
     from desktop.core import backup, instance_lock, integrity, migrate
     from desktop.core.startup import open_database
-    from desktop.ui import backup_ui
+    from desktop.ui.safety import backup as backup_ui
 
     if not url.startswith("sqlite"):
         return Opened(open_database(url))
@@ -162,7 +162,8 @@ def open_for_window(url: str, parent: Any = None) -> Opened | None:
 def _offer_restore(parent: Any, path: Path, check: Any) -> bool:
     """A damaged file at start: offer the latest good backup. True when it was restored."""
     from desktop.core import backup
-    from desktop.ui import backup_ui, dialogs
+    from desktop.ui import dialogs
+    from desktop.ui.safety import backup as backup_ui
 
     folder = backup.configured_folder_of(path)
     good = backup.latest_good_backup(folder, path.stem)

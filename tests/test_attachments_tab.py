@@ -12,10 +12,13 @@ from sqlalchemy import select
 
 from desktop.core import attachments as att
 from desktop.core.models import AuditEvent
-from desktop.ui import attachments_tab as tabmod
-from desktop.ui.attachments_tab import AttachmentDialog, AttachmentsTab, EndDialog, to_qdate
-from desktop.ui.officer_attachments_page import OfficerAttachmentsPage
-from desktop.ui.units_settings import UnitsSettingsPage
+from desktop.ui.attachments import tab as tabmod
+from desktop.ui.attachments.end_dialog import EndDialog
+from desktop.ui.attachments.fields import to_qdate
+from desktop.ui.attachments.request_dialog import AttachmentDialog
+from desktop.ui.attachments.tab import AttachmentsTab
+from desktop.ui.officer.attachments_page import OfficerAttachmentsPage
+from desktop.ui.settings.units import UnitsSettingsPage
 from tests.test_attachments import give, officer, qualified, unit
 
 TODAY = dt.date.today()
@@ -306,7 +309,7 @@ def test_settings_edit_persists_audited_and_notifies(ctx, db, qtbot):
         item = page.quals.item(i)
         if item.text() == "Language: Welsh":
             item.setCheckState(Qt.CheckState.Checked)
-    assert page.has_unsaved_changes()
+    assert page.is_dirty()
     assert page.save()
     assert got == ["settings"]
     info = next(u for u in att.list_units(db) if u.name == "Cyber Crime")

@@ -258,7 +258,8 @@ def test_restore_an_older_version_upgrades_it(db, db_path, tmp_path):
 
 @pytest.mark.sqlite_only
 def test_restore_ui(ctx, db, folder, qtbot, monkeypatch):
-    from desktop.ui import backup_ui, dialogs
+    from desktop.ui import dialogs
+    from desktop.ui.safety import backup as backup_ui
     from desktop.ui.tasks import wait_for_all
 
     _officers(db, 2)
@@ -287,7 +288,7 @@ def test_restore_ui(ctx, db, folder, qtbot, monkeypatch):
 
 
 def test_restore_dialog_empty_state(ctx, folder, qtbot):
-    from desktop.ui import backup_ui
+    from desktop.ui.safety import backup as backup_ui
 
     dialog = backup_ui.RestoreDialog(ctx)
     qtbot.addWidget(dialog)

@@ -237,8 +237,8 @@ def test_subject_access_export_contents(db, tmp_path):
 
 
 def test_retention_review_window(ctx, db, qtbot, monkeypatch):
-    from desktop.ui import data_protection as ui
     from desktop.ui import dialogs
+    from desktop.ui.safety import data_protection as ui
 
     first = _leaver(db, "100", dt.date(2015, 1, 1))
     _leaver(db, "101", dt.date(2016, 1, 1))
@@ -264,7 +264,7 @@ _real_anonymise = dp.anonymise
 
 
 def test_retention_review_empty(ctx, qtbot):
-    from desktop.ui import data_protection as ui
+    from desktop.ui.safety import data_protection as ui
 
     dialog = ui.RetentionReview(ctx, today=TODAY)
     qtbot.addWidget(dialog)
@@ -273,8 +273,8 @@ def test_retention_review_empty(ctx, qtbot):
 
 
 def test_subject_access_window(ctx, db, qtbot, tmp_path, monkeypatch):
-    from desktop.ui import data_protection as ui
     from desktop.ui import dialogs
+    from desktop.ui.safety import data_protection as ui
 
     oid = _leaver(db, "4521", dt.date(2024, 1, 31))
     roster.create_officer(db, {"collar": "4522", "surname": "Other"})

@@ -10,7 +10,9 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.core import hours, roster
 from desktop.core.models import MonthLock
-from desktop.ui import dialogs, hours_tab
+from desktop.ui import dialogs
+from desktop.ui.hours import duty_dialogs, grid
+from desktop.ui.hours import tab as hours_tab
 
 D = dt.date
 
@@ -55,7 +57,7 @@ def test_grid_model_content(db, qtbot):
     a = officer(db, "101", "Adams")
     officer(db, "99", "Zed", team="NPT")
     hours.add_duty(db, {"officer_id": a, "date": D(2026, 5, 2), "hours": 16})  # a Saturday
-    model = hours_tab.build_grid_model(db, "2026-05")
+    model = grid.build_grid_model(db, "2026-05")
     assert model.rowCount() == 2 and model.columnCount() == 5 + 31
     assert [model.index(r, 0).data() for r in range(2)] == ["101", "99"]  # by name
     sat = model.first_day_col + 1
@@ -99,7 +101,7 @@ def test_grid_shows_monthly_total_column(db):
                 }
             ],
         )
-    model = hours_tab.build_grid_model(db, "2026-03")
+    model = grid.build_grid_model(db, "2026-03")
     assert model.monthly_col == 5 and model.headerData(5, Qt.Orientation.Horizontal) == "Monthly\nentry"
     assert model.index(0, 5).data() == "20"
     assert model.index(0, model.first_day_col).data() == ""  # not shown as a duty on the 1st
@@ -269,14 +271,14 @@ def test_day_cell_opens_its_duties_with_add_edit_delete(db, tab, qtbot, monkeypa
     day = opened[0]
     assert day.list.topLevelItemCount() == 1 and "09:00–13:00" in day.list.topLevelItem(0).text(0)
     # Edit through the duty dialog.
-    edit = hours_tab.DutyDialog(day.ctx, a, record=day.records[0], officer_label="Ahmed, Jo")
+    edit = duty_dialogs.DutyDialog(day.ctx, a, record=day.records[0], officer_label="Ahmed, Jo")
     edit.form.end_edit.setText("15:00")
     edit.save()
     assert edit.result() == edit.DialogCode.Accepted
     day.refresh()
     assert day.records[0].hours == 6
     # Add another.
-    add = hours_tab.DutyDialog(day.ctx, a, day=D(2026, 5, 4))
+    add = duty_dialogs.DutyDialog(day.ctx, a, day=D(2026, 5, 4))
     qtbot.addWidget(add)
     add.show()
     qtbot.waitExposed(add)
@@ -323,7 +325,7 @@ def test_event_duty_for_ticked_officers(db, tab, qtbot):
 
 
 def test_officer_duties_page(db, ctx, qtbot, monkeypatch):
-    from desktop.ui.officer_duties_page import OfficerDutiesPage
+    from desktop.ui.officer.duties_page import OfficerDutiesPage
 
     a = officer(db, "1001", "Ahmed")
     page = OfficerDutiesPage(ctx, a)

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from desktop import importing as importer
 from desktop.core import roster
 from desktop.ui import dialogs, tasks
-from desktop.ui.import_wizard import ImportWizard, PreviewModel, row_details, run_import_wizard
+from desktop.ui.importing.wizard import ImportWizard, PreviewModel, row_details, run_import_wizard
 from tests.helpers_import import messy_rows, use_tmp_backups, write_encrypted, write_xlsx
 
 
@@ -109,7 +109,7 @@ def test_file_menu_without_a_path_asks_for_one(qtbot, wctx, monkeypatch) -> None
 
 
 def test_history_lists_batches_and_undoes_with_confirmation(qtbot, wctx, tmp_path: Path, monkeypatch) -> None:
-    from desktop.ui.import_history import show_import_history
+    from desktop.ui.importing.history import show_import_history
 
     header = ["Collar", "Surname", "Rank"]
     first = importer.run(wctx.db, write_xlsx(tmp_path / "a.xlsx", [header, ["1", "A", "SC"]])).batch_id
@@ -132,7 +132,7 @@ def test_history_lists_batches_and_undoes_with_confirmation(qtbot, wctx, tmp_pat
 
 
 def test_history_empty_state(qtbot, wctx) -> None:
-    from desktop.ui.import_history import show_import_history
+    from desktop.ui.importing.history import show_import_history
 
     dialog = show_import_history(None, wctx)
     qtbot.addWidget(dialog)
@@ -140,7 +140,7 @@ def test_history_empty_state(qtbot, wctx) -> None:
 
 
 def test_export_roster_from_the_menu(qtbot, wctx, tmp_path: Path, monkeypatch) -> None:
-    from desktop.ui.exports import export_roster
+    from desktop.ui.roster.export import export_roster
 
     importer.run(wctx.db, write_xlsx(tmp_path / "m.xlsx", messy_rows()))
     out = tmp_path / "out"
@@ -161,9 +161,9 @@ def test_wizard_imports_leavers_without_reasons_and_shows_the_warnings(
 
     from desktop.core.domain import NOT_RECORDED
     from desktop.importing.rejects import WARNING_HEADER
-    from desktop.ui.import_wizard import WARNING_COLOUR, WARNINGS
-    from desktop.ui.roster_model import REASON_NOT_RECORDED
-    from desktop.ui.roster_tab import RosterTab
+    from desktop.ui.importing.wizard import WARNING_COLOUR, WARNINGS
+    from desktop.ui.roster.model import REASON_NOT_RECORDED
+    from desktop.ui.roster.tab import RosterTab
 
     rows = [
         ["Collar No.", "Surname", "Forenames", "Status", "Date Joined", "Date Left", "Jun-26"],

@@ -89,7 +89,7 @@ def test_holder_in_this_process_refuses_a_command_line_restore(db, db_path, tmp_
 
 def test_window_opens_read_only_when_held(db, db_path, holder, qapp, monkeypatch):
     from desktop import app
-    from desktop.ui import backup_ui
+    from desktop.ui.safety import backup as backup_ui
 
     roster.create_officer(db, {"collar": "1", "surname": "Smith"})
     asked = []
@@ -110,7 +110,7 @@ def test_window_opens_read_only_when_held(db, db_path, holder, qapp, monkeypatch
 
 def test_window_not_opened_when_user_declines(db, db_path, holder, qapp, monkeypatch):
     from desktop import app
-    from desktop.ui import backup_ui
+    from desktop.ui.safety import backup as backup_ui
 
     monkeypatch.setattr(backup_ui, "ask_open_read_only", lambda _p, exc: False)
     assert app.open_for_window(f"sqlite:///{db_path}") is None
@@ -136,7 +136,7 @@ def test_window_takes_the_lock_and_makes_the_daily_backup(db, db_path, tmp_path,
 def test_lock_dialog_text(qapp, db_path):
     import datetime as dt
 
-    from desktop.ui import backup_ui
+    from desktop.ui.safety import backup as backup_ui
 
     exc = instance_lock.DatabaseInUse(
         db_path,

@@ -80,7 +80,8 @@ def test_latest_good_backup_skips_damaged_ones(db, folder):
 def test_start_up_offers_the_latest_good_backup(db, db_path, qapp, monkeypatch):
     """A damaged file at start: the window offers the latest good backup and restores it."""
     from desktop import app
-    from desktop.ui import backup_ui, dialogs
+    from desktop.ui import dialogs
+    from desktop.ui.safety import backup as backup_ui
 
     _fill(db)
     good = backup.backup_before(db, "daily")
@@ -119,7 +120,8 @@ def test_start_up_damaged_without_backup_says_so(db, db_path, qapp, monkeypatch)
 
 @pytest.mark.sqlite_only
 def test_check_database_menu(ctx, db, qtbot, monkeypatch):
-    from desktop.ui import backup_ui, dialogs
+    from desktop.ui import dialogs
+    from desktop.ui.safety import backup as backup_ui
 
     shown: list[str] = []
     monkeypatch.setattr(dialogs, "info", lambda _p, _t, text: shown.append(text))
@@ -130,7 +132,8 @@ def test_check_database_menu(ctx, db, qtbot, monkeypatch):
 
 @pytest.mark.sqlite_only
 def test_check_database_menu_on_damage_offers_restore(ctx, db, folder, qtbot, monkeypatch):
-    from desktop.ui import backup_ui, dialogs
+    from desktop.ui import dialogs
+    from desktop.ui.safety import backup as backup_ui
 
     _fill(db)
     backup.backup_before(db, "daily")

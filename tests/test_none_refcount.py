@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QTableView
 
 from desktop.core.roster import OfficerRow
-from desktop.ui.roster_model import RosterTableModel
+from desktop.ui.roster.model import RosterTableModel
 
 pytestmark = pytest.mark.skipif(
     sys.version_info >= (3, 12), reason="None is immortal on Python 3.12+, its refcount does not move"

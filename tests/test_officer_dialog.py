@@ -4,15 +4,18 @@ status changes, history, audit, legacy fields, leaving, conflicts, Escape and En
 from __future__ import annotations
 
 import datetime as dt
-import types
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel
 
 from desktop.core import roster
-from desktop.ui import dialogs, officer_dialog
-from desktop.ui.officer_dialog import DateField, LeavingDialog, OfficerDialog, parse_date
+from desktop.ui import dialogs
+from desktop.ui.officer import dialog as officer_dialog
+from desktop.ui.officer.dialog import OfficerDialog
+from desktop.ui.officer.fields import DateField, parse_date
+from desktop.ui.officer.leaving import LeavingDialog
+from desktop.ui.officer.page import RecordPage
 
 
 def make(db, collar="4521", surname="Smith", **extra):
@@ -27,7 +30,7 @@ def dialog(qtbot, ctx, officer_id=None) -> OfficerDialog:
 
 
 def error_text(dlg, field) -> str:
-    label = dlg.errors[field]
+    label = dlg.details.errors[field]
     return label.text() if label.isVisibleTo(dlg) else ""
 
 
@@ -67,16 +70,16 @@ def test_add_officer(ctx, qtbot, notes):
     dlg = dialog(qtbot, ctx)
     assert dlg.windowTitle() == "New officer"
     assert dlg.pages.count() == 1  # no history/audit/extra pages before it exists
-    assert dlg.status.currentData() == "active"
-    dlg.collar.setText(" sc 0452 ")
-    dlg.surname.setText("O'Brien-Smythe")
-    dlg.forenames.setText("Siân")
-    dlg.rank.setCurrentIndex(dlg.rank.findData("SSgt"))
-    dlg.team.setEditText("Response A")
-    dlg.joined.setText("01/04/2019")
-    dlg.esp.setChecked(True)
-    dlg.driving.setCurrentIndex(dlg.driving.findData("response"))
-    dlg.address.setPlainText("1 High St\nHitchin")
+    assert dlg.details.status.currentData() == "active"
+    dlg.details.collar.setText(" sc 0452 ")
+    dlg.details.surname.setText("O'Brien-Smythe")
+    dlg.details.forenames.setText("Siân")
+    dlg.details.rank.setCurrentIndex(dlg.details.rank.findData("SSgt"))
+    dlg.details.team.setEditText("Response A")
+    dlg.details.joined.setText("01/04/2019")
+    dlg.details.esp.setChecked(True)
+    dlg.details.driving.setCurrentIndex(dlg.details.driving.findData("response"))
+    dlg.details.address.setPlainText("1 High St\nHitchin")
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
     assert dlg.saved and dlg.result() == dlg.DialogCode.Accepted
     record = roster.get_officer(ctx.db, dlg.officer_id)
@@ -90,10 +93,10 @@ def test_add_officer(ctx, qtbot, notes):
 def test_validation_shows_reason_next_to_field(ctx, qtbot):
     make(ctx.db, "4521", "Smith", forenames="Jo")
     dlg = dialog(qtbot, ctx)
-    dlg.collar.setText("4521")
-    dlg.joined.setText("01/02/2020")
-    dlg.attested.setText("01/01/2019")
-    dlg.email.setText("jo at home")
+    dlg.details.collar.setText("4521")
+    dlg.details.joined.setText("01/02/2020")
+    dlg.details.attested.setText("01/01/2019")
+    dlg.details.email.setText("jo at home")
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
     assert not dlg.saved and dlg.isVisible()
     assert error_text(dlg, "collar") == "Collar number 4521 is already used by Smith, Jo."
@@ -101,22 +104,22 @@ def test_validation_shows_reason_next_to_field(ctx, qtbot):
     assert "before joining" in error_text(dlg, "attested")
     assert "email" in error_text(dlg, "email")
     assert error_text(dlg, "forenames") == ""
-    assert dlg.focusWidget() is dlg.collar  # the first bad field
+    assert dlg.focusWidget() is dlg.details.collar  # the first bad field
     # The error label sits with its field (same container), not in a popup.
-    assert dlg.errors["surname"].parentWidget() is dlg.surname.parentWidget()
-    dlg.collar.setText("4522")
-    dlg.surname.setText("Brown")
-    dlg.attested.setText("")
-    dlg.email.setText("")
+    assert dlg.details.errors["surname"].parentWidget() is dlg.details.surname.parentWidget()
+    dlg.details.collar.setText("4522")
+    dlg.details.surname.setText("Brown")
+    dlg.details.attested.setText("")
+    dlg.details.email.setText("")
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
     assert dlg.saved
-    assert not dlg.errors["collar"].isVisibleTo(dlg)
+    assert not dlg.details.errors["collar"].isVisibleTo(dlg)
 
 
 def test_unreadable_date_is_shown_with_the_other_problems(ctx, qtbot):
     dlg = dialog(qtbot, ctx)
-    dlg.collar.setText("1")
-    dlg.independent_patrol.setText("31/02/2021")
+    dlg.details.collar.setText("1")
+    dlg.details.independent_patrol.setText("31/02/2021")
     dlg.save()
     assert error_text(dlg, "independent_patrol") == "31/02/2021 is not a real date."
     assert error_text(dlg, "surname") == "Surname is required."
@@ -128,10 +131,10 @@ def test_edit_officer_and_audit_page(ctx, qtbot, notes):
     dlg = dialog(qtbot, ctx, oid)
     assert dlg.windowTitle() == "Officer 4521 – Smith"
     assert [dlg.pages.tabText(i) for i in range(4)] == ["Details", "History", "Audit", "Legacy fields"]
-    assert dlg.team.currentText() == "Response A"
+    assert dlg.details.team.currentText() == "Response A"
     assert not dlg.is_dirty()
-    dlg.team.setEditText("Rural")
-    dlg.phone.setText("01234 567890")
+    dlg.details.team.setEditText("Rural")
+    dlg.details.phone.setText("01234 567890")
     assert dlg.is_dirty()
     dlg.save_and_close()
     assert dlg.saved
@@ -139,7 +142,7 @@ def test_edit_officer_and_audit_page(ctx, qtbot, notes):
     assert record["team"] == "Rural" and record["phone"] == "01234 567890"
     assert notes == ["officers"]
     again = dialog(qtbot, ctx, oid)
-    table = again.audit_table
+    table = again.record_pages["Audit"].table
     rows = [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
     team = next(r for r in rows if r[2] == "Team")
     assert team[3] == "Response A → Rural"
@@ -150,13 +153,13 @@ def test_edit_officer_and_audit_page(ctx, qtbot, notes):
 def test_rank_change_asks_for_effective_date_and_keeps_history(ctx, qtbot):
     oid = make(ctx.db, joined=dt.date(2015, 6, 1))
     dlg = dialog(qtbot, ctx, oid)
-    assert not dlg.change_box.isVisibleTo(dlg)
-    dlg.rank.setCurrentIndex(dlg.rank.findData("SSgt"))
-    assert dlg.change_box.isVisibleTo(dlg) and dlg.acting.isVisibleTo(dlg)
-    assert dlg.effective.date() == dt.date.today()
-    dlg.effective.setText("01/04/2020")
-    dlg.acting.setChecked(True)
-    dlg.change_reason.setText("cover for Sgt Jones")
+    assert not dlg.details.change_box.isVisibleTo(dlg)
+    dlg.details.rank.setCurrentIndex(dlg.details.rank.findData("SSgt"))
+    assert dlg.details.change_box.isVisibleTo(dlg) and dlg.details.acting.isVisibleTo(dlg)
+    assert dlg.details.effective.date() == dt.date.today()
+    dlg.details.effective.setText("01/04/2020")
+    dlg.details.acting.setChecked(True)
+    dlg.details.change_reason.setText("cover for Sgt Jones")
     assert dlg.save()
     history = roster.get_officer(ctx.db, oid).rank_history
     assert [(h.value, h.effective, h.acting, h.note) for h in history][-1] == (
@@ -166,7 +169,7 @@ def test_rank_change_asks_for_effective_date_and_keeps_history(ctx, qtbot):
         "cover for Sgt Jones",
     )
     dlg.load()
-    table = dlg.rank_table
+    table = dlg.record_pages["History"].rank_table
     assert [table.item(0, c).text() for c in range(4)] == [
         "Special Sergeant",
         "01/04/2020",
@@ -179,15 +182,15 @@ def test_rank_change_asks_for_effective_date_and_keeps_history(ctx, qtbot):
 def test_status_change_before_current_one_is_refused_next_to_the_date(ctx, qtbot):
     oid = make(ctx.db, joined=dt.date(2015, 6, 1))
     dlg = dialog(qtbot, ctx, oid)
-    dlg.status.setCurrentIndex(dlg.status.findData("LOA"))
-    assert dlg.change_box.isVisibleTo(dlg) and not dlg.acting.isVisibleTo(dlg)
-    dlg.effective.setText("01/01/2010")
+    dlg.details.status.setCurrentIndex(dlg.details.status.findData("LOA"))
+    assert dlg.details.change_box.isVisibleTo(dlg) and not dlg.details.acting.isVisibleTo(dlg)
+    dlg.details.effective.setText("01/01/2010")
     assert not dlg.save()
     assert "cannot take effect before 01/06/2015" in error_text(dlg, "effective")
-    dlg.effective.setText("")
+    dlg.details.effective.setText("")
     assert not dlg.save()
     assert error_text(dlg, "effective") == "Enter the date the change takes effect."
-    dlg.effective.setText("01/01/2024")
+    dlg.details.effective.setText("01/01/2024")
     assert dlg.save()
     assert [(h.value, h.effective) for h in roster.get_officer(ctx.db, oid).status_history][-1] == (
         "LOA",
@@ -197,9 +200,9 @@ def test_status_change_before_current_one_is_refused_next_to_the_date(ctx, qtbot
 
 def test_left_fields_enabled_only_for_left_status(ctx, qtbot):
     dlg = dialog(qtbot, ctx)
-    assert not dlg.left_date.isEnabled() and not dlg.leaving_reason.isEnabled()
-    dlg.status.setCurrentIndex(dlg.status.findData("left"))
-    assert dlg.left_date.isEnabled() and dlg.leaving_reason.isEnabled()
+    assert not dlg.details.left_date.isEnabled() and not dlg.details.leaving_reason.isEnabled()
+    dlg.details.status.setCurrentIndex(dlg.details.status.findData("left"))
+    assert dlg.details.left_date.isEnabled() and dlg.details.leaving_reason.isEnabled()
 
 
 def fill_leaving(date_text: str, reason: str, note: str = ""):
@@ -226,7 +229,7 @@ def test_record_leaving_from_the_dialog(ctx, qtbot, monkeypatch, notes):
         "joined the regulars",
     )
     assert dlg.saved and notes == ["officers"]
-    assert dlg.status.currentData() == "left" and dlg.left_date.text() == "31/03/2024"
+    assert dlg.details.status.currentData() == "left" and dlg.details.left_date.text() == "31/03/2024"
     assert not dlg.leave_button.isVisibleTo(dlg)
     assert roster.list_officers(ctx.db)[0].id == oid  # never deleted
 
@@ -248,14 +251,14 @@ def test_conflict_offers_reload_never_overwrites(ctx, qtbot, monkeypatch):
     oid = make(ctx.db)
     dlg = dialog(qtbot, ctx, oid)
     roster.update_officer(ctx.db, oid, {"phone": "111"})  # someone else saves meanwhile
-    dlg.phone.setText("222")
+    dlg.details.phone.setText("222")
     asked: list[str] = []
     monkeypatch.setattr(dialogs, "confirm", lambda parent, title, text, **kw: asked.append(text) or True)
     assert not dlg.save()
     assert "since you opened it" in asked[0]
     assert roster.get_officer(ctx.db, oid)["phone"] == "111"
-    assert dlg.phone.text() == "111"  # reloaded
-    dlg.phone.setText("333")
+    assert dlg.details.phone.text() == "111"  # reloaded
+    dlg.details.phone.setText("333")
     assert dlg.save()
     assert roster.get_officer(ctx.db, oid)["phone"] == "333"
 
@@ -267,7 +270,7 @@ def test_escape_asks_only_when_something_changed(ctx, qtbot, monkeypatch):
     assert not dlg.isVisible()  # nothing changed: no question
 
     dlg = dialog(qtbot, ctx, oid)
-    dlg.surname.setText("Smyth")
+    dlg.details.surname.setText("Smyth")
     answers = [False, True]
     asked: list[str] = []
     monkeypatch.setattr(
@@ -284,9 +287,9 @@ def test_enter_in_a_line_edit_saves(ctx, qtbot):
     oid = make(ctx.db)
     dlg = dialog(qtbot, ctx, oid)
     dlg.activateWindow()
-    dlg.phone.setFocus()
-    dlg.phone.setText("999")
-    qtbot.keyClick(dlg.phone, Qt.Key.Key_Return)
+    dlg.details.phone.setFocus()
+    dlg.details.phone.setText("999")
+    qtbot.keyClick(dlg.details.phone, Qt.Key.Key_Return)
     assert dlg.saved and not dlg.isVisible()
     assert roster.get_officer(ctx.db, oid)["phone"] == "999"
 
@@ -294,49 +297,51 @@ def test_enter_in_a_line_edit_saves(ctx, qtbot):
 def test_legacy_fields_page(ctx, qtbot):
     oid = make(ctx.db)
     dlg = dialog(qtbot, ctx, oid)
-    assert dlg.legacy_table is None
+    assert dlg.record_pages["Legacy fields"].table is None
     assert "No legacy fields" in dlg.pages.widget(3).findChild(QLabel).text()
     roster.set_legacy_field(ctx.db, oid, "Locker No", "A12")
     dlg = dialog(qtbot, ctx, oid)
     assert dlg.pages.tabText(3) == "Legacy fields (1)"
-    assert [dlg.legacy_table.item(0, c).text() for c in range(2)] == ["Locker No", "A12"]
-    assert dlg.legacy_table.editTriggers() == dlg.legacy_table.EditTrigger.NoEditTriggers
+    table = dlg.record_pages["Legacy fields"].table
+    assert [table.item(0, c).text() for c in range(2)] == ["Locker No", "A12"]
+    assert table.editTriggers() == table.EditTrigger.NoEditTriggers
 
 
-class FakePage(QWidget):
-    def __init__(self, ctx, officer_id, parent=None):
-        super().__init__(parent)
-        self.officer_id = officer_id
+class FakePage(RecordPage):
+    TITLE = "Fake"
 
 
-def test_extra_pages_load_when_their_module_exists(ctx, qtbot, monkeypatch):
-    monkeypatch.setattr(
-        officer_dialog,
-        "EXTRA_PAGES",
-        (("Missing", "desktop.ui.no_such_page_module", "Nope"), ("Fake", __name__, "FakePage")),
-    )
+def test_record_pages_follow_the_page_list(ctx, qtbot, monkeypatch):
+    monkeypatch.setattr(officer_dialog, "RECORD_PAGES", (*officer_dialog.RECORD_PAGES, FakePage))
     oid = make(ctx.db)
     dlg = dialog(qtbot, ctx, oid)
     titles = [dlg.pages.tabText(i) for i in range(dlg.pages.count())]
-    assert "Missing" not in titles and titles[-1] == "Fake"
-    assert dlg.extra_pages["Fake"].officer_id == oid
+    assert titles[-1] == "Fake"
+    assert dlg.record_pages["Fake"].officer_id == oid
     assert dialog(qtbot, ctx).pages.count() == 1  # a new officer has no extra pages
 
 
-def test_extra_page_module_with_a_broken_import_is_not_hidden(ctx, qtbot, monkeypatch):
-    import sys
-
-    broken = types.ModuleType("desktop_test_broken_page")
-
-    def boom(name):
-        raise ModuleNotFoundError("No module named 'somelib'", name="somelib")
-
-    monkeypatch.setitem(sys.modules, "desktop_test_broken_page", broken)
-    monkeypatch.setattr(officer_dialog.importlib, "import_module", boom)
-    monkeypatch.setattr(officer_dialog, "EXTRA_PAGES", (("Broken", "desktop_test_broken_page", "X"),))
-    oid = make(ctx.db)
-    with pytest.raises(ModuleNotFoundError):
-        OfficerDialog(ctx, oid)
+def test_every_record_page_loads_the_officer_and_holds_no_unsaved_edits(ctx, qtbot):
+    oid = make(ctx.db, joined=dt.date(2020, 1, 1))
+    dlg = dialog(qtbot, ctx, oid)
+    assert list(dlg.record_pages) == [
+        "History",
+        "Audit",
+        "Legacy fields",
+        "Pathway",
+        "Qualifications",
+        "Attachments",
+        "Duties",
+    ]
+    for page in dlg.all_pages():
+        assert page.officer_id == oid and page.officer_record is not None and page.officer_record.id == oid
+        assert not page.is_dirty() and page.save()
+    dlg.details.phone.setText("01234 567890")
+    assert dlg.details.is_dirty() and dlg.is_dirty()
+    roster.update_officer(ctx.db, oid, {"surname": "Smyth"}, version=dlg.record.version)
+    dlg.load()
+    assert all(page.officer_record["surname"] == "Smyth" for page in dlg.all_pages())
+    assert not dlg.is_dirty()
 
 
 def test_long_names_are_shown_whole(ctx, qtbot):
@@ -368,12 +373,12 @@ def test_a_page_that_changes_the_officer_does_not_make_the_next_save_a_conflict(
     for code, day in (("application", 2), ("vetting", 3), ("phase1", 4)):
         pathway.record_stage(ctx.db, oid, stages[code], dt.date(2024, 1, day))
     dlg = dialog(qtbot, ctx, oid)
-    dlg.phone.setText("01234 567890")  # an unsaved edit on Details
-    page = dlg.extra_pages["Pathway"]
+    dlg.details.phone.setText("01234 567890")  # an unsaved edit on Details
+    page = dlg.record_pages["Pathway"]
     pathway.record_stage(ctx.db, oid, stages["attestation"], dt.date(2024, 2, 1))
     page.changed.emit()
-    assert dlg.widgets["attested"].date() == dt.date(2024, 2, 1)
-    assert dlg.phone.text() == "01234 567890"
+    assert dlg.details.widgets["attested"].date() == dt.date(2024, 2, 1)
+    assert dlg.details.phone.text() == "01234 567890"
     dlg.save_and_close()
     assert dlg.saved
     record = roster.get_officer(ctx.db, oid)

@@ -33,7 +33,7 @@ def column(tab, code):
 
 
 def test_empty_state_when_no_officers(ctx, qtbot):
-    from desktop.ui.pathway_tab import PathwayTab
+    from desktop.ui.pathway.tab import PathwayTab
 
     tab = PathwayTab(ctx)
     qtbot.addWidget(tab)
@@ -49,7 +49,7 @@ def test_board_columns_cards_counts_and_filters(ctx, qtbot):
     officer(db, "3", "Charlie", team="Response A", joined=D(2023, 5, 1))
     record(db, a, "application", "vetting", "phase1")
     record(db, b, "application")
-    from desktop.ui.pathway_tab import PathwayTab
+    from desktop.ui.pathway.tab import PathwayTab
 
     tab = PathwayTab(ctx)
     qtbot.addWidget(tab)
@@ -90,7 +90,7 @@ def test_bulk_record_from_the_board_with_refusals(ctx, qtbot, monkeypatch):
         record(db, oid, "application", "vetting", "phase1")
     early = officer(db, "9", "Early")
     record(db, early, "application")
-    from desktop.ui.pathway_tab import PathwayTab
+    from desktop.ui.pathway.tab import PathwayTab
 
     tab = PathwayTab(ctx)
     qtbot.addWidget(tab)
@@ -119,9 +119,9 @@ def test_bulk_record_from_the_board_with_refusals(ctx, qtbot, monkeypatch):
 def test_double_click_opens_the_officer(ctx, qtbot, monkeypatch):
     oid = officer(ctx.db, "1", "Alpha")
     opened = []
-    import desktop.ui.pathway_tab as mod
+    import desktop.ui.pathway.tab as mod
 
-    monkeypatch.setattr(mod, "open_officer_dialog", lambda parent, c, officer_id: opened.append(officer_id))
+    monkeypatch.setattr(mod, "open_officer", lambda parent, c, officer_id: opened.append(officer_id))
     tab = mod.PathwayTab(ctx)
     qtbot.addWidget(tab)
     col = column(tab, None)
@@ -140,7 +140,7 @@ def test_board_stays_light_with_two_thousand_officers(ctx, qtbot):
     ]
     with ctx.db.engine.begin() as conn:
         conn.execute(insert(Officer), rows)
-    from desktop.ui.pathway_tab import PathwayTab
+    from desktop.ui.pathway.tab import PathwayTab
 
     tab = PathwayTab(ctx)
     qtbot.addWidget(tab)
@@ -155,7 +155,7 @@ def test_board_stays_light_with_two_thousand_officers(ctx, qtbot):
 def test_officer_pathway_page_record_correct_remove(ctx, qtbot, monkeypatch):
     db = ctx.db
     oid = officer(db, "1", "Alpha")
-    from desktop.ui.officer_pathway_page import OfficerPathwayPage
+    from desktop.ui.officer.pathway_page import OfficerPathwayPage
 
     page = OfficerPathwayPage(ctx, oid)
     qtbot.addWidget(page)
@@ -200,7 +200,7 @@ def test_officer_pathway_page_record_correct_remove(ctx, qtbot, monkeypatch):
 
 def test_officer_pathway_page_shows_roster_dates(ctx, qtbot):
     oid = officer(ctx.db, "1", "Alpha", attested=D(2024, 5, 1))
-    from desktop.ui.officer_pathway_page import OfficerPathwayPage
+    from desktop.ui.officer.pathway_page import OfficerPathwayPage
 
     page = OfficerPathwayPage(ctx, oid)
     qtbot.addWidget(page)
@@ -213,7 +213,7 @@ def test_officer_pathway_page_shows_roster_dates(ctx, qtbot):
 def test_officer_quals_page_record_renew_history(ctx, qtbot, monkeypatch):
     db = ctx.db
     oid = officer(db, "1", "Alpha")
-    from desktop.ui.officer_quals_page import OfficerQualificationsPage
+    from desktop.ui.officer.qualifications_page import OfficerQualificationsPage
 
     page = OfficerQualificationsPage(ctx, oid)
     qtbot.addWidget(page)
@@ -260,7 +260,7 @@ def test_expiring_report_filters_and_exports(ctx, qtbot, monkeypatch, tmp_path):
     fa = next(t.id for t in quals.list_types(db) if t.name == "First aid")
     quals.record(db, a, fa, quals.add_months(today, -12) - dt.timedelta(days=3))  # expired 3 days ago
     quals.record(db, b, fa, quals.add_months(today, -12) + dt.timedelta(days=10))  # 10 days left
-    from desktop.ui.qualifications_report import show_expiring
+    from desktop.ui.reports.qualifications import show_expiring
 
     dlg = show_expiring(None, ctx)
     qtbot.addWidget(dlg)
@@ -291,7 +291,7 @@ def test_expiring_report_filters_and_exports(ctx, qtbot, monkeypatch, tmp_path):
 
 
 def test_enter_in_the_page_form_records_instead_of_closing_the_officer_dialog(ctx, qtbot):
-    from desktop.ui.officer_pathway_page import OfficerPathwayPage
+    from desktop.ui.officer.pathway_page import OfficerPathwayPage
 
     oid = officer(ctx.db, "1", "Alpha")
     page = OfficerPathwayPage(ctx, oid)

@@ -113,7 +113,7 @@ def test_a_rank_added_is_read_by_the_import_and_counted_in_the_return(db, tmp_pa
 
 
 def test_the_return_on_screen_names_the_new_rank(ctx, qtbot, tmp_path):
-    from desktop.ui.returns_tab import ReturnsTab
+    from desktop.ui.returns.tab import ReturnsTab
 
     ranks.add_rank(ctx.db, "DCO", "Deputy Chief Officer", above="SSupt")
     importer.run(ctx.db, _roll(tmp_path, [["101", "Ash", "DCO", "01/01/2015", 20]]), backup=False)
@@ -153,7 +153,7 @@ def test_adding_a_rank_does_not_make_a_signed_off_month_differ(db):
 def test_the_roster_sorts_and_filters_by_the_forces_order(ctx, qtbot):
     from PySide6.QtCore import Qt
 
-    from desktop.ui.roster_tab import RosterTab
+    from desktop.ui.roster.tab import RosterTab
 
     ranks.add_rank(ctx.db, "DCO", "Deputy Chief Officer", above="SSupt")
     for collar, rank in (("1", "SCO"), ("2", "DCO"), ("3", "SC")):
@@ -178,14 +178,14 @@ def test_the_roster_sorts_and_filters_by_the_forces_order(ctx, qtbot):
 
 
 def test_settings_ranks_page(ctx, qtbot, monkeypatch):
-    from desktop.ui.settings_dialog import open_settings
+    from desktop.ui.settings.dialog import open_settings
 
     seen: list[str] = []
     ctx.changed.connect(seen.append)
     roster.create_officer(ctx.db, {"collar": "1", "surname": "Holder", "rank": "SSupt"})
     dlg = open_settings(None, ctx)
     qtbot.addWidget(dlg)
-    assert dlg.PAGES[-1] == "Ranks"
+    assert dlg.PAGES[-1].TITLE == "Ranks"
     page = dlg.ranks
     assert [page.table.item(r, 1).text() for r in range(page.table.rowCount())] == DEFAULT
     # Add one just above Special Superintendent.

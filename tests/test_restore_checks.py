@@ -109,7 +109,8 @@ def test_restore_from_the_window_refuses_a_foreign_file_before_anything_is_repla
 
 @pytest.mark.sqlite_only
 def test_window_restore_dialog_says_why_in_plain_words(ctx, db, tmp_path, monkeypatch):
-    from desktop.ui import backup_ui, dialogs
+    from desktop.ui import dialogs
+    from desktop.ui.safety import backup as backup_ui
 
     shown: list[str] = []
     monkeypatch.setattr(dialogs, "error", lambda _p, _t, text, **_k: shown.append(text))

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from desktop.core import returns, roster
 from desktop.ui import dialogs, tasks
-from desktop.ui.returns_tab import OfficersModel, ReturnsTab
+from desktop.ui.returns.tab import OfficersModel, ReturnsTab
 from tests.helpers_returns import MONTH, build_march_2025, duty
 
 

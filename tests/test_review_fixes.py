@@ -127,7 +127,7 @@ def test_an_import_into_a_signed_off_month_is_named_and_carries_its_reason(db, t
 
 def test_the_leaving_dialog_asks_why_for_a_signed_off_month(ctx, qtbot, monkeypatch):
     from desktop.ui import dialogs
-    from desktop.ui.officer_dialog import LeavingDialog
+    from desktop.ui.officer.leaving import LeavingDialog
 
     oid = officer(ctx.db, "1")
     returns.sign_off(ctx.db, "2025-03")
@@ -271,7 +271,7 @@ def test_the_pathway_page_asks_why_before_changing_a_signed_off_month(ctx, qtbot
     from PySide6.QtCore import QDate
 
     from desktop.ui import dialogs
-    from desktop.ui.officer_pathway_page import OfficerPathwayPage
+    from desktop.ui.officer.pathway_page import OfficerPathwayPage
 
     oid = roster.create_officer(ctx.db, {"collar": "9", "surname": "Page", "joined": dt.date(2024, 1, 10)})
     _to_phase1(ctx.db, oid)

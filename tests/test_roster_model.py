@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop.core.roster import OfficerRow
-from desktop.ui.roster_model import ALL, COLUMN_KEYS, NO_TEAM, SERVING, RosterTableModel
+from desktop.ui.roster.model import ALL, COLUMN_KEYS, NO_TEAM, SERVING, RosterTableModel
 
 RANKS = [("SC", "Special Constable"), ("SSgt", "Special Sergeant"), ("SInsp", "Special Inspector")]
 
@@ -226,7 +226,7 @@ def test_sort_then_filter_keeps_order_and_reload_keeps_settings(model):
 
 
 def test_letters_nfkd_keeps_whole_sort_and_search_as_their_plain_forms():
-    from desktop.ui.roster_model import fold
+    from desktop.ui.roster.model import fold
 
     assert fold("Øster") == "oster" and fold("Łukasz") == "lukasz" and fold("Strauß") == "strauss"
     assert sorted(["Zieliński", "Øster", "Nowak"], key=fold) == ["Nowak", "Øster", "Zieliński"]

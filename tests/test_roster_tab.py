@@ -14,10 +14,11 @@ from sqlalchemy import insert, select
 
 from desktop.core import roster
 from desktop.core.models import OfficerQualification, QualificationType
-from desktop.ui import dialogs, officer_dialog
-from desktop.ui.officer_dialog import LeavingDialog, OfficerDialog
-from desktop.ui.roster_model import COLUMN_KEYS
-from desktop.ui.roster_tab import RosterTab
+from desktop.ui.officer import dialog as officer_dialog
+from desktop.ui.officer.dialog import OfficerDialog
+from desktop.ui.officer.leaving import LeavingDialog
+from desktop.ui.roster.model import COLUMN_KEYS
+from desktop.ui.roster.tab import RosterTab
 
 
 def make(db, collar, surname, **extra):
@@ -77,9 +78,9 @@ def test_empty_state_with_add_and_import(tab, monkeypatch, qtbot):
     assert "No officers yet" in tab.empty.label.text()
     assert tab.empty_add.isVisibleTo(tab) and tab.empty_import.isVisibleTo(tab)
     calls = []
-    fake = types.ModuleType("desktop.ui.import_wizard")
+    fake = types.ModuleType("desktop.ui.importing.wizard")
     fake.run_import_wizard = lambda parent, ctx, **kw: calls.append((parent, ctx, kw))
-    monkeypatch.setitem(sys.modules, "desktop.ui.import_wizard", fake)
+    monkeypatch.setitem(sys.modules, "desktop.ui.importing.wizard", fake)
     qtbot.mouseClick(tab.empty_import, Qt.MouseButton.LeftButton)
     assert calls == [(tab.window(), tab.ctx, {})]
 
@@ -152,8 +153,8 @@ def test_new_officer_with_ctrl_n(tab, force, qtbot, monkeypatch):
     tab.refresh()
 
     def exec_(self: OfficerDialog) -> int:
-        self.collar.setText("777")
-        self.surname.setText("Evans")
+        self.details.collar.setText("777")
+        self.details.surname.setText("Evans")
         self.save_and_close()
         return int(self.result())
 
@@ -171,8 +172,8 @@ def test_new_officer_hidden_by_filter_clears_it(tab, force, monkeypatch):
     tab.search.setText("Able")
 
     def exec_(self: OfficerDialog) -> int:
-        self.collar.setText("778")
-        self.surname.setText("Fox")
+        self.details.collar.setText("778")
+        self.details.surname.setText("Fox")
         self.save_and_close()
         return 1
 
@@ -203,7 +204,7 @@ def test_edit_through_dialog_refreshes_and_keeps_selection(tab, force, monkeypat
     tab.refresh()
 
     def exec_(self: OfficerDialog) -> int:
-        self.team.setEditText("Roads")
+        self.details.team.setEditText("Roads")
         self.save_and_close()
         return 1
 
@@ -254,9 +255,9 @@ def test_refresh_keeps_selection_and_filters(tab, force):
 
 def test_drop_a_spreadsheet_starts_the_import(tab, monkeypatch, tmp_path):
     calls = []
-    fake = types.ModuleType("desktop.ui.import_wizard")
+    fake = types.ModuleType("desktop.ui.importing.wizard")
     fake.run_import_wizard = lambda parent, ctx, **kw: calls.append(kw)
-    monkeypatch.setitem(sys.modules, "desktop.ui.import_wizard", fake)
+    monkeypatch.setitem(sys.modules, "desktop.ui.importing.wizard", fake)
     path = tmp_path / "Roster 2024.XLSX"
     path.write_bytes(b"")
 
@@ -277,12 +278,3 @@ def test_drop_a_spreadsheet_starts_the_import(tab, monkeypatch, tmp_path):
     assert calls == [{"path": str(path)}]
     assert not drop(tmp_path / "notes.txt")
     assert len(calls) == 1
-
-
-def test_import_not_built_yet_says_so(tab, monkeypatch):
-    monkeypatch.setitem(sys.modules, "desktop.ui.import_wizard", None)  # import raises ModuleNotFoundError
-
-    said = []
-    monkeypatch.setattr(dialogs, "info", lambda parent, title, text: said.append(title))
-    tab.import_button.click()
-    assert said == ["Not available yet"]

@@ -13,7 +13,7 @@ from desktop.ui import dialogs
 
 
 def open_dialog(ctx, qtbot):
-    from desktop.ui.settings_dialog import open_settings
+    from desktop.ui.settings.dialog import open_settings
 
     dlg = open_settings(None, ctx)
     qtbot.addWidget(dlg)
@@ -175,7 +175,7 @@ def test_qualification_types_page(ctx, qtbot, monkeypatch):
 def test_units_page_is_embedded_or_explained(ctx, qtbot, monkeypatch):
     dlg = open_dialog(ctx, qtbot)
     try:
-        from desktop.ui.units_settings import UnitsSettingsPage
+        from desktop.ui.settings.units import UnitsSettingsPage
     except ModuleNotFoundError:
         from desktop.ui.widgets import EmptyState
 
@@ -191,18 +191,30 @@ def test_units_page_is_embedded_or_explained(ctx, qtbot, monkeypatch):
     ]
 
 
-def test_units_page_missing_module_shows_a_sentence(ctx, qtbot, monkeypatch):
-    import builtins
+def test_closing_saves_the_unit_being_edited_before_asking_about_general(ctx, qtbot, monkeypatch):
+    from desktop.core import attachments as att
 
-    real_import = builtins.__import__
+    dlg = open_dialog(ctx, qtbot)
+    units = dlg.units
+    row = next(i for i in range(units.list.count()) if units.list.item(i).text().startswith("Cyber Crime"))
+    units.list.setCurrentRow(row)
+    units.capacity.setValue(7)
+    dlg.general.minimum_hours.setValue(10)
+    assert [p.is_dirty() for p in dlg.pages] == [True, False, False, True, False]
+    asked = []
+    monkeypatch.setattr(dialogs, "confirm", lambda *a, **k: asked.append(a[2]) or False)
+    dlg.reject()
+    assert next(u for u in att.list_units(ctx.db) if u.name == "Cyber Crime").capacity == 7
+    assert asked == ["The General page has changes that are not saved. Close and discard them?"]
+    assert dlg.isVisible() and settings.get(ctx.db, "minimum_hours") == 16
 
-    def fake_import(name, *args, **kwargs):
-        if name == "desktop.ui.units_settings":
-            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-        return real_import(name, *args, **kwargs)
 
-    monkeypatch.setattr(builtins, "__import__", fake_import)
-    from desktop.ui.settings_dialog import _units_page
-    from desktop.ui.widgets import EmptyState
+def test_ctrl_s_saves_the_page_shown(ctx, qtbot):
+    from PySide6.QtCore import Qt
 
-    assert isinstance(_units_page(ctx), EmptyState)
+    dlg = open_dialog(ctx, qtbot)
+    dlg.activateWindow()
+    qtbot.waitUntil(dlg.isActiveWindow)
+    dlg.general.force_name.setText("Kent Police")
+    qtbot.keyClick(dlg.general.force_name, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert settings.get(ctx.db, "force_name") == "Kent Police" and not dlg.general.is_dirty()

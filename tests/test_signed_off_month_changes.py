@@ -537,8 +537,8 @@ def test_the_officer_window_and_the_qualifications_page_ask_why(ctx, qtbot, monk
     from PySide6.QtCore import QDate
 
     from desktop.ui import dialogs
-    from desktop.ui.officer_dialog import OfficerDialog
-    from desktop.ui.officer_quals_page import OfficerQualificationsPage
+    from desktop.ui.officer.dialog import OfficerDialog
+    from desktop.ui.officer.qualifications_page import OfficerQualificationsPage
 
     asked: list[str] = []
     monkeypatch.setattr(
@@ -546,8 +546,8 @@ def test_the_officer_window_and_the_qualifications_page_ask_why(ctx, qtbot, monk
     )
     dlg = OfficerDialog(ctx, force["in"])
     qtbot.addWidget(dlg)
-    dlg.team.setEditText("Rural")
-    dlg.phone.setText("07700 900123")
+    dlg.details.team.setEditText("Rural")
+    dlg.details.phone.setText("07700 900123")
     dlg.save_and_close()
     assert asked and "March 2025 has been signed off" in asked[0] and "June 2025" in asked[0]
     assert roster.get_officer(ctx.db, force["in"])["team"] == "Response A"  # no reason: nothing saved
@@ -576,7 +576,7 @@ def test_undoing_an_import_that_a_signed_off_month_counts_asks_why(ctx, qtbot, m
     from openpyxl import Workbook
 
     from desktop.ui import dialogs, tasks
-    from desktop.ui.import_history import show_import_history
+    from desktop.ui.importing.history import show_import_history
 
     wb = Workbook()
     wb.active.append(["Collar No.", "Surname", "Date Joined", "Mar-25"])

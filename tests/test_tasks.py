@@ -73,10 +73,10 @@ def test_a_window_closed_before_the_work_ends_is_left_alone(qtbot):
 
 
 def test_tab_leaves_a_row_table(qtbot):
-    from desktop.ui.table_model import ListTableModel, row_table
+    from desktop.ui.table_model import Column, ListTableModel, row_table
 
     class Model(ListTableModel):
-        HEADERS = ("A",)
+        columns = (Column("A", str),)
 
     view = row_table(Model())
     qtbot.addWidget(view)

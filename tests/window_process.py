@@ -198,7 +198,7 @@ class Commands(QObject):
         tab.dropEvent(event)
 
         def when_read() -> None:
-            from desktop.ui.import_wizard import ImportWizard
+            from desktop.ui.importing.wizard import ImportWizard
 
             wizard = next((w for w in QApplication.topLevelWidgets() if isinstance(w, ImportWizard)), None)
             if wizard is None or tasks.busy() or wizard.wb is None:

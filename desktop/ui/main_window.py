@@ -1,9 +1,9 @@
-"""The main window: tabs Roster, Pathway, Attachments, Hours, Returns, and the File menu."""
+"""The main window: tabs Roster, Pathway, Attachments, Hours, Returns, the File and Reports menus."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
@@ -12,16 +12,43 @@ from desktop import __version__
 from desktop.core import settings
 from desktop.core.audit import current_user
 from desktop.ui import dialogs
+from desktop.ui.attachments.tab import AttachmentsTab
 from desktop.ui.context import AppContext
+from desktop.ui.hours.tab import HoursTab
+from desktop.ui.pathway.tab import PathwayTab
+from desktop.ui.reports.qualifications import show_expiring
+from desktop.ui.returns.tab import ReturnsTab
+from desktop.ui.roster.export import export_roster
+from desktop.ui.roster.tab import RosterTab
+from desktop.ui.safety.backup import backup_now, check_integrity, restore_backup
+from desktop.ui.safety.data_protection import retention_review, subject_access_export
+from desktop.ui.settings.dialog import open_settings
+from desktop.ui.tasks import wait_for_all
 
-# (title, module, class) of each tab, in order.
-TABS: tuple[tuple[str, str, str], ...] = (
-    ("Roster", "desktop.ui.roster_tab", "RosterTab"),
-    ("Pathway", "desktop.ui.pathway_tab", "PathwayTab"),
-    ("Attachments", "desktop.ui.attachments_tab", "AttachmentsTab"),
-    ("Hours", "desktop.ui.hours_tab", "HoursTab"),
-    ("Returns", "desktop.ui.returns_tab", "ReturnsTab"),
+MenuFunction = Callable[[QWidget, AppContext], Any]
+
+# Each tab, in order.
+TABS: tuple[tuple[str, Callable[[AppContext], QWidget]], ...] = (
+    ("Roster", RosterTab),
+    ("Pathway", PathwayTab),
+    ("Attachments", AttachmentsTab),
+    ("Hours", HoursTab),
+    ("Returns", ReturnsTab),
 )
+
+
+# Importing a roster brings the spreadsheet readers and the importer, which starting the window
+# does not need: they load when File > Import roster or Import history is first chosen.
+def import_roster(parent: QWidget, ctx: AppContext) -> Any:
+    from desktop.ui.importing.wizard import run_import_wizard
+
+    return run_import_wizard(parent, ctx)
+
+
+def import_history(parent: QWidget, ctx: AppContext) -> Any:
+    from desktop.ui.importing.history import show_import_history
+
+    return show_import_history(parent, ctx)
 
 
 class MainWindow(QMainWindow):
@@ -34,8 +61,8 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
         self.tab_widgets: dict[str, QWidget] = {}
-        for title, module, cls in TABS:
-            widget = getattr(importlib.import_module(module), cls)(ctx)
+        for title, tab in TABS:
+            widget = tab(ctx)
             self.tab_widgets[title] = widget
             self.tabs.addTab(widget, title)
         self._stale: set[str] = set()
@@ -57,18 +84,8 @@ class MainWindow(QMainWindow):
         menu.addAction(action)
         return action
 
-    def _call(self, module: str, func: str) -> Callable[[], object]:
-        def run() -> object:
-            try:
-                mod = importlib.import_module(module)
-            except ModuleNotFoundError as exc:
-                if exc.name != module:
-                    raise
-                dialogs.info(self, "Not available yet", "This part of CiP Desk is not built yet.")
-                return None
-            return getattr(mod, func)(self, self.ctx)
-
-        return run
+    def _run(self, function: MenuFunction) -> Callable[[], object]:
+        return lambda: function(self, self.ctx)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -76,31 +93,25 @@ class MainWindow(QMainWindow):
         self.import_action = self._action(
             file,
             "&Import roster…",
-            self._call("desktop.ui.import_wizard", "run_import_wizard"),
+            self._run(import_roster),
             "Ctrl+I",
             "Import officers and hours from a spreadsheet",
         )
-        self._action(file, "Import &history…", self._call("desktop.ui.import_history", "show_import_history"))
-        self._action(file, "&Export roster…", self._call("desktop.ui.exports", "export_roster"), "Ctrl+E")
+        self._action(file, "Import &history…", self._run(import_history))
+        self._action(file, "&Export roster…", self._run(export_roster), "Ctrl+E")
         file.addSeparator()
-        self._action(file, "&Back up now…", self._call("desktop.ui.backup_ui", "backup_now"))
-        self._action(file, "&Restore from backup…", self._call("desktop.ui.backup_ui", "restore_backup"))
-        self._action(file, "&Check database…", self._call("desktop.ui.backup_ui", "check_integrity"))
+        self._action(file, "&Back up now…", self._run(backup_now))
+        self._action(file, "&Restore from backup…", self._run(restore_backup))
+        self._action(file, "&Check database…", self._run(check_integrity))
         file.addSeparator()
-        self._action(file, "Retention &review…", self._call("desktop.ui.data_protection", "retention_review"))
-        self._action(
-            file, "&Subject access export…", self._call("desktop.ui.data_protection", "subject_access_export")
-        )
+        self._action(file, "Retention &review…", self._run(retention_review))
+        self._action(file, "&Subject access export…", self._run(subject_access_export))
         file.addSeparator()
-        self._action(file, "Se&ttings…", self._call("desktop.ui.settings_dialog", "open_settings"), "Ctrl+,")
+        self._action(file, "Se&ttings…", self._run(open_settings), "Ctrl+,")
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         reports = bar.addMenu("&Reports")
-        self._action(
-            reports,
-            "&Qualifications expiring or expired…",
-            self._call("desktop.ui.qualifications_report", "show_expiring"),
-        )
+        self._action(reports, "&Qualifications expiring or expired…", self._run(show_expiring))
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About CiP Desk", self._about)
 
@@ -134,7 +145,5 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"CiP Desk — {settings.get(self.ctx.db, 'force_name')}")
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        from desktop.ui.tasks import wait_for_all
-
         wait_for_all(10_000)
         super().closeEvent(event)

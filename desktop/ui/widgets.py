@@ -1,34 +1,45 @@
 """Small shared widgets: the empty state shown where a list has nothing yet, the red label that gives a
-field's reason, and opening an officer's record from any page."""
+field's reason, saving with a reason in a signed-off month, and fitting a dialog to the screen."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSignalBlocker, QSize, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop.core import hours
 from desktop.core.errors import CipDeskError, ValidationError
 from desktop.ui import dialogs
-
-if TYPE_CHECKING:
-    from desktop.ui.context import AppContext
 
 ERROR_STYLE = "color: #b3261e;"
 OK_STYLE = "color: #1e7b34;"
 HINT_STYLE = "color: palette(mid);"
 
 
-def error_label(style: str = ERROR_STYLE) -> QLabel:
-    """A word-wrapped label for a reason next to a field (red by default), hidden until it has one."""
+def error_label(style: str = ERROR_STYLE, *, selectable: bool = False) -> QLabel:
+    """A word-wrapped label for a reason next to a field (red by default), hidden until it has one;
+    ``selectable``: its text can be selected and copied."""
     label = QLabel()
     label.setStyleSheet(style)
     label.setWordWrap(True)
     label.hide()
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
+
+
+def with_error(widget: QWidget, error: QLabel, spacing: int = 2) -> QWidget:
+    """``widget`` with its reason label right under it, as one field of a form."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(spacing)
+    layout.addWidget(widget)
+    layout.addWidget(error)
+    return box
 
 
 def error_text(exc: CipDeskError, sep: str = "; ") -> str:
@@ -36,12 +47,26 @@ def error_text(exc: CipDeskError, sep: str = "; ") -> str:
     return sep.join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
 
 
-def open_officer(parent: QWidget | None, ctx: AppContext, officer_id: int) -> bool:
-    """Show the officer's record; True if anything was saved. Imported when needed: the officer
-    dialog imports the pages that call this."""
-    from desktop.ui.officer_dialog import open_officer as open_record
+def fill_choices(combo: QComboBox, everything: str, items: list[tuple[str, Any]], keep: Any) -> bool:
+    """Refill a filter's choices: ``everything`` first (no filter, data None), then the ``(label,
+    value)`` items. ``keep`` stays chosen where it is still offered, else ``everything``; no signal
+    fires. False when ``keep`` is no longer offered."""
+    with QSignalBlocker(combo):
+        combo.clear()
+        combo.addItem(everything, None)
+        for label, value in items:
+            combo.addItem(label, value)
+        index = combo.findData(keep) if keep is not None else 0
+        combo.setCurrentIndex(max(index, 0))
+    return index >= 0
 
-    return bool(open_record(parent, ctx, officer_id))
+
+def add_labelled(row: QHBoxLayout, caption: str, widget: QWidget) -> None:
+    """``caption``, then ``widget``, in a row of controls; the caption's & key reaches the widget."""
+    label = QLabel(caption)
+    label.setBuddy(widget)
+    row.addWidget(label)
+    row.addWidget(widget)
 
 
 class EmptyState(QWidget):
@@ -71,6 +96,7 @@ class EmptyState(QWidget):
 
 # Returned by save_with_lock_reason when the user gave no reason: nothing was saved.
 CANCELLED = object()
+NOT_SAVED = "Not saved: a signed-off month needs a reason for any change."
 
 
 def save_with_lock_reason(
@@ -102,6 +128,25 @@ def save_with_lock_reason(
             if reasons is not None:
                 reasons[key] = remembered
     return fn(remembered)
+
+
+def save_or_say_why(
+    parent: QWidget, error: QLabel, fn: Callable[[str | None], Any], cancelled: str | None = None
+) -> bool:
+    """``save_with_lock_reason(parent, fn)``; True when saved. Refused, the reason shows in
+    ``error``; with no reason given for a signed-off month, ``cancelled`` does (if any)."""
+    try:
+        done = save_with_lock_reason(parent, fn)
+    except CipDeskError as exc:
+        error.setText(error_text(exc))
+        error.show()
+        return False
+    if done is CANCELLED:
+        if cancelled:
+            error.setText(cancelled)
+            error.show()
+        return False
+    return True
 
 
 def fit_to_screen(wanted: QSize, widget: QWidget | None = None) -> QSize:

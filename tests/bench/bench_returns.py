@@ -1,7 +1,7 @@
 """Monthly return speed on a demo force of 2,000 officers and 5 years of duties (issue 5).
 
 Measured: the return's figures for one month (target < 0.5 s), the PDF of that return (< 3 s), and
-the Hours grid for one month built and shown (< 1 s; ``desktop.ui.hours_tab.build_grid_model``).
+the Hours grid for one month built and shown (< 1 s; ``desktop.ui.hours.grid.build_grid_model``).
 The demo database is made once with ``desktop.core.demo.generate(db, officers=2000, years=5, seed=1)``
 and kept in the temp folder (delete it to rebuild). Each figure is the best of three runs after a
 warm-up run, so a busy shared machine does not decide it.
@@ -162,9 +162,9 @@ def main() -> bool:
         ok &= line("return PDF (A4)", wall, cpu, TARGETS["pdf"], f"   ({pages} pages)")
 
         try:
-            from desktop.ui.hours_tab import build_grid_model
+            from desktop.ui.hours.grid import build_grid_model
         except ImportError:
-            print("   Hours grid: skipped (desktop.ui.hours_tab.build_grid_model is not there yet)")
+            print("   Hours grid: skipped (desktop.ui.hours.grid.build_grid_model is not there yet)")
         else:
             from PySide6.QtWidgets import QTableView
 

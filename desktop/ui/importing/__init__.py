@@ -1,0 +1,1 @@
+"""File > Import roster (the wizard) and File > Import history."""

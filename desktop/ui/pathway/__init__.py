@@ -1,0 +1,1 @@
+"""The Pathway tab: the board of stages, bulk recording of a stage."""

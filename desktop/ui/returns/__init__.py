@@ -1,0 +1,1 @@
+"""The Returns tab: the monthly return on screen, printed, saved and signed off."""

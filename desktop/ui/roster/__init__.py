@@ -1,0 +1,1 @@
+"""The Roster tab, its table model, and File > Export roster."""
