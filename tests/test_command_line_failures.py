@@ -5,6 +5,7 @@ the log; an unforeseen failure exits 2 (never 1) with its details in the log onl
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -205,7 +206,18 @@ def _conditions(place) -> list[tuple[str, str, list[str], str, int, str | None]]
     for command in COMMANDS:
         fresh = str(_fresh(place, f"db-{command}"))
         full = str(_fresh(place, f"full-{command}"))
-        target = str(place["root"] / "empty-demo" / "cipdesk.sqlite") if command == "demo-data" else fresh
+
+        def target(condition: str, c: str = command) -> str:
+            """A database of the run's own: runs go at once, and a write holds its database alone."""
+            if c == "demo-data":
+                return str(place["root"] / f"empty-demo-{condition}" / "cipdesk.sqlite")
+            return str(_fresh(place, f"db-{c}-{condition}"))
+
+        def damaged(c: str = command) -> str:
+            copy = place["root"] / f"damaged-{c}" / "cipdesk.sqlite"
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(place["damaged"], copy)
+            return str(copy)
 
         def case(condition, db, mode="plain", status=2, words=None, c=command, **over):
             out = place["root"] / "out" / c / condition.replace(" ", "-")
@@ -222,11 +234,11 @@ def _conditions(place) -> list[tuple[str, str, list[str], str, int, str | None]]
         case("server down", down, words="Cannot reach the database server")
         case("wrong password", refused)
         # a damaged database (restore: a file that is not a database at all)
-        case("damaged file", str(place["damaged"]), input=place["notadb"])
-        case("ctrl-c", target, "ctrl-c", 130, "interrupted")
-        case("bug", target, "bug", 2, "unexpected error")
+        case("damaged file", damaged(), input=place["notadb"])
+        case("ctrl-c", target("ctrl-c"), "ctrl-c", 130, "interrupted")
+        case("bug", target("bug"), "bug", 2, "unexpected error")
         if command in ("import", "restore"):  # the two that read files a reader could panic on
-            case("panic", target, "panic", 2, "unexpected error")
+            case("panic", target("panic"), "panic", 2, "unexpected error")
     return runs
 
 
