@@ -83,8 +83,8 @@ def run(args: Any) -> int:
 
 
 def summary_text(f: ReturnFigures, force: str | None = None) -> str:
+    from desktop.core.formats import hours_text
     from desktop.core.returns import month_label
-    from desktop.reports.charts import fmt_hours
 
     comp, ip, att, q = f.compliance, f.independent_patrol, f.attachments, f.qualifications
     pct = f" ({round(100 * comp.met / comp.applies)}%)" if comp.applies else ""
@@ -92,9 +92,9 @@ def summary_text(f: ReturnFigures, force: str | None = None) -> str:
         f"{force + ': ' if force else ''}monthly return for {month_label(f.month)}",
         f"  Serving officers at month end: {f.headcount.total:,}",
         f"  Joined: {f.joiners_count}   Left: {f.leavers_count}",
-        f"  Hours in the month: {fmt_hours(f.hours.total)}   "
-        f"financial year to date: {fmt_hours(f.hours.year_to_date)}",
-        f"  Minimum {fmt_hours(f.minimum_hours)} hours applies to {comp.applies:,}: met {comp.met:,}{pct}, "
+        f"  Hours in the month: {hours_text(f.hours.total)}   "
+        f"financial year to date: {hours_text(f.hours.year_to_date)}",
+        f"  Minimum {hours_text(f.minimum_hours)} hours applies to {comp.applies:,}: met {comp.met:,}{pct}, "
         f"below {comp.below:,}, zero {comp.zero:,}",
         f"  No hours for three months: {f.inactive_3_months_count}",
         f"  Independent patrol: {ip.total:,} ({ip.new} new)",

@@ -51,6 +51,7 @@ from desktop.core import audit, month_locks
 from desktop.core.db import Database
 from desktop.core.domain import DRIVING_GRADES, add_months
 from desktop.core.errors import CipDeskError, ConflictError, NotFoundError, ValidationError
+from desktop.core.formats import full_name, long_date
 from desktop.core.models import (
     Attachment,
     Duty,
@@ -78,7 +79,7 @@ STATE_LABELS = {"requested": "Requested", "active": "Active", "ended": "Ended"}
 
 def fmt_date(day: dt.date | None) -> str:
     """UK style, unambiguous: 3 Jun 2026."""
-    return "no date" if day is None else f"{day.day} {day:%b %Y}"
+    return long_date(day, "no date")
 
 
 def grade_name(level: int | None) -> str:
@@ -282,7 +283,7 @@ _QualRecords = dict[int, list[tuple[dt.date, dt.date | None]]]
 
 
 def _name(surname: str, forenames: str | None) -> str:
-    return f"{surname}, {forenames}" if forenames else surname
+    return full_name(surname, forenames)
 
 
 def _unit_facts(s: Session, unit: Unit) -> _UnitFacts:

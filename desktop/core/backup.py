@@ -149,6 +149,15 @@ def _atomic_sqlite_backup(src: Path, dst: Path) -> Path:
     tmp = _private_temp(dst.parent, "partial")
     try:
         sqlite_backup(src, tmp)
+    except BaseException:
+        _remove_temp(tmp)
+        raise
+    return _move_into_place(tmp, dst)
+
+
+def _move_into_place(tmp: Path, dst: Path) -> Path:
+    """A complete copy ``tmp`` renamed to ``dst``, readable by its user only; nothing left beside it."""
+    try:
         os.replace(tmp, dst)
     except BaseException:
         _remove_temp(tmp)
@@ -628,21 +637,6 @@ class RestoreResult:
         return "Restored the " + self.info.describe() + "."
 
 
-def _snapshot(src: Path, dst: Path) -> None:
-    """A consistent copy of the SQLite file ``src`` (opened read-only) into ``dst``."""
-    source = _readonly(src)
-    try:
-        target = sqlite3.connect(str(dst))
-        try:
-            source.backup(target)
-        finally:
-            target.close()
-    finally:
-        source.close()
-    with contextlib.suppress(OSError):
-        os.chmod(dst, 0o600)
-
-
 def _read_every_table(engine: Any) -> None:
     """Read the first and last rows of every table as the program does (dates, numbers, JSON):
     a file whose values this version cannot read fails here, not in the window."""
@@ -675,7 +669,7 @@ def prepare_restore(src: Path, folder: Path) -> tuple[BackupInfo, Path]:
     staged = _private_temp(folder, "restore")
     try:
         try:
-            _snapshot(Path(src), staged)
+            sqlite_backup(Path(src), staged)
         except sqlite3.DatabaseError as exc:
             log.warning("backup %s cannot be copied: %s", name, exc)
             raise RestoreError(
@@ -877,14 +871,10 @@ def _copy_to_sqlite(db: Database, dst: Path) -> Path:
             conn.execute("PRAGMA journal_mode=DELETE")
         finally:
             conn.close()
-        os.replace(tmp, dst)
     except BaseException:
         _remove_temp(tmp)
         raise
-    _remove_temp(tmp)  # a journal SQLite may have left beside it
-    with contextlib.suppress(OSError):
-        os.chmod(dst, 0o600)
-    return dst
+    return _move_into_place(tmp, dst)
 
 
 def _copy_from_sqlite(staged: Path, db: Database) -> None:

@@ -30,8 +30,9 @@ from sqlalchemy.orm import Session
 
 from desktop.core import audit, settings
 from desktop.core.db import Database
-from desktop.core.domain import add_months, collar_key
+from desktop.core.domain import add_months
 from desktop.core.errors import NotFoundError
+from desktop.core.formats import collar_key, full_name
 from desktop.core.models import (
     Attachment,
     AuditEvent,
@@ -125,7 +126,7 @@ def retention_due(db: Database, today: dt.date | None = None) -> list[RetentionR
         RetentionRow(
             id=r.id,
             collar=r.collar,
-            name=f"{r.surname}, {r.forenames}" if r.forenames else r.surname,
+            name=full_name(r.surname, r.forenames),
             rank=r.rank,
             team=r.team,
             left_date=r.left_date,

@@ -67,35 +67,6 @@ def normalise_collar(value: object) -> str:
     return text
 
 
-def collar_key(collar: str) -> str:
-    """What makes two collar numbers the same officer: leading zeros do not count, because a
-    spreadsheet that stores 0611 as a number shows 611. Kept as written; compared by this key."""
-    return collar.lstrip("0") or ("0" if collar else "")
-
-
-# English month names, independent of the locale (Qt sets the process locale on start).
-MONTH_NAMES: tuple[str, ...] = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def month_label(month: str) -> str:
-    """``2025-03`` -> ``March 2025``."""
-    year, mon = month.split("-")
-    return f"{MONTH_NAMES[int(mon) - 1]} {int(year)}"
-
-
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
     """First and last day of ``YYYY-MM``."""
     year, mon = (int(p) for p in month.split("-"))

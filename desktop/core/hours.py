@@ -24,8 +24,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from desktop.core import month_locks, settings
 from desktop.core.compliance import minimum_applies, rag_status, status_on  # noqa: F401 (re-exported)
 from desktop.core.db import Database
-from desktop.core.domain import DUTY_TYPES, month_bounds, month_label  # noqa: F401 (month_label re-exported)
+from desktop.core.domain import DUTY_TYPES, month_bounds
 from desktop.core.errors import ConflictError, NotFoundError, ValidationError
+from desktop.core.formats import DateError, full_name, hours_text, parse_uk_date, spoken_name
 from desktop.core.models import Duty, MonthLock, Officer, PathwayStage, StageAchieved, StatusChange, Unit
 from desktop.core.month_locks import LockedMonthError  # noqa: F401 (re-exported)
 
@@ -53,10 +54,7 @@ def shift_month(month: str, delta: int) -> str:
 
 def format_hours(value: float | None) -> str:
     """8.0 -> "8", 7.5 -> "7.5", 7.25 -> "7.25"; None or 0 -> ""."""
-    if not value:
-        return ""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text
+    return hours_text(value, zero="")
 
 
 def duty_hours(start: dt.time, end: dt.time) -> float:
@@ -120,26 +118,24 @@ _DATE_SPLIT = re.compile(r"[/.\-\s]+")
 
 
 def parse_date_text(text: str, default: dt.date | None = None) -> dt.date | None:
-    """A UK date as typed: ``12`` (day of ``default``'s month), ``12/5``, ``12/05/26``, ``12/05/2026``,
-    ``2026-05-12``. Blank -> None. Raises ValueError with a plain reason."""
+    """A UK date as typed: ``12`` (day of ``default``'s month), ``12/5`` (that year), or any full date
+    the one UK date reader takes (``12/05/26``, ``12/05/2026``, ``2026-05-12``, ``12 May 2026``).
+    Blank -> None. Raises ValueError with a plain reason."""
     raw = (text or "").strip()
     if not raw:
         return None
     base = default or dt.date.today()
     parts = [p for p in _DATE_SPLIT.split(raw) if p]
-    if not all(p.isdigit() for p in parts) or not 1 <= len(parts) <= 3:
-        raise ValueError(f"{raw!r} is not a date: type it as 12/05/2026 (day/month/year).")
     try:
-        if len(parts) == 3 and len(parts[0]) == 4:  # ISO
-            return dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
-        day = int(parts[0])
-        mon = int(parts[1]) if len(parts) > 1 else base.month
-        year = int(parts[2]) if len(parts) > 2 else base.year
-        if len(parts) > 2 and len(parts[2]) <= 2:
-            year += 2000
-        return dt.date(year, mon, day)
+        if 1 <= len(parts) <= 2 and all(p.isdigit() for p in parts):  # the short forms of quick entry
+            return dt.date(base.year, int(parts[1]) if len(parts) > 1 else base.month, int(parts[0]))
+        return parse_uk_date(raw)
+    except DateError as exc:
+        if not exc.impossible:
+            raise ValueError(f"{raw!r} is not a date: type it as 12/05/2026 (day/month/year).") from None
     except ValueError:
-        raise ValueError(f"{raw!r} is not a date that exists (day/month/year).") from None
+        pass
+    raise ValueError(f"{raw!r} is not a date that exists (day/month/year).")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -273,12 +269,12 @@ class MonthGrid:
 
 
 def _name(o: Officer) -> str:
-    return f"{o.surname}, {o.forenames}" if o.forenames else o.surname
+    return full_name(o.surname, o.forenames)
 
 
 def _spoken(o: Officer) -> str:
     """The name as said in a sentence: "Jo Smith"."""
-    return f"{o.forenames} {o.surname}" if o.forenames else o.surname
+    return spoken_name(o.surname, o.forenames)
 
 
 def _as_date(value: Any) -> dt.date | None:
@@ -458,6 +454,21 @@ def validate_duty(db: Database, data: dict[str, Any]) -> dict[str, str]:
     return errors
 
 
+def _new_duty(officer_id: int, values: dict[str, Any]) -> Duty:
+    """A duty entered in the window, from checked ``values``."""
+    return Duty(
+        officer_id=officer_id,
+        date=values["date"],
+        start_time=values.get("start_time"),
+        end_time=values.get("end_time"),
+        hours=values["hours"],
+        duty_type=values["duty_type"],
+        unit_id=values.get("unit_id"),
+        note=values.get("note"),
+        source="manual",
+    )
+
+
 def add_duty(db: Database, data: dict[str, Any], *, reason: str | None = None) -> DutyRecord:
     """Record one duty. ``data``: officer_id, date, start_time and end_time (overnight allowed) or
     hours, duty_type (default patrol), unit_id (required for a specialist attachment duty), note.
@@ -471,17 +482,7 @@ def add_duty(db: Database, data: dict[str, Any], *, reason: str | None = None) -
         if errors:
             raise ValidationError(errors)
         with month_locks.guard(s, [values["officer_id"]], reason, what="record this duty"):
-            duty = Duty(
-                officer_id=values["officer_id"],
-                date=values["date"],
-                start_time=values.get("start_time"),
-                end_time=values.get("end_time"),
-                hours=values["hours"],
-                duty_type=values["duty_type"],
-                unit_id=values.get("unit_id"),
-                note=values.get("note"),
-                source="manual",
-            )
+            duty = _new_duty(values["officer_id"], values)
             s.add(duty)
         return _record(duty, officer, _unit_name(s, duty.unit_id))
 
@@ -523,17 +524,7 @@ def add_event_duties(
                     )
                     continue
                 assert officer is not None
-                duty = Duty(
-                    officer_id=oid,
-                    date=values["date"],
-                    start_time=values.get("start_time"),
-                    end_time=values.get("end_time"),
-                    hours=values["hours"],
-                    duty_type=values["duty_type"],
-                    unit_id=values.get("unit_id"),
-                    note=values.get("note"),
-                    source="manual",
-                )
+                duty = _new_duty(oid, values)
                 s.add(duty)
                 new.append((duty, officer))
         unit_name = _unit_name(s, common.get("unit_id"))
@@ -675,7 +666,7 @@ def officer_choices(db: Database) -> list[OfficerChoice]:
         OfficerChoice(
             r.id,
             r.collar,
-            f"{r.surname}, {r.forenames}" if r.forenames else r.surname,
+            full_name(r.surname, r.forenames),
             r.team,
             r.status,
             r.joined,
@@ -805,7 +796,7 @@ def month_grid(db: Database, month: str, team: str | None = None) -> MonthGrid:
             GridRow(
                 officer_id=o.id,
                 collar=o.collar,
-                name=f"{o.surname}, {o.forenames}" if o.forenames else o.surname,
+                name=full_name(o.surname, o.forenames),
                 team=o.team,
                 days=days,
                 monthly_total=mt,

@@ -47,14 +47,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop.core.compliance import minimum_applies, rag_status
-from desktop.core.domain import (
-    DEFAULT_SETTINGS,
-    add_months,
-    financial_year_start,
-    month_bounds,
-    month_label,
-)
+from desktop.core.domain import DEFAULT_SETTINGS, add_months, financial_year_start, month_bounds
 from desktop.core.errors import CipDeskError
+from desktop.core.formats import full_name, month_label
 from desktop.core.models import (
     Attachment,
     Duty,
@@ -210,7 +205,7 @@ class Facts:
 
     @property
     def name(self) -> str:
-        return f"{self.surname}, {self.forenames}" if self.forenames else self.surname
+        return full_name(self.surname, self.forenames)
 
     def monthly(self) -> list[tuple[dt.date, float, dict[tuple[str, str | None], float]]]:
         """(first day, hours, hours by type and unit) of each month with hours (worked out once)."""

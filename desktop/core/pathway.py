@@ -25,11 +25,12 @@ from sqlalchemy.orm import Session
 from desktop.core import month_locks, settings
 from desktop.core.db import Database
 from desktop.core.errors import NotFoundError, ValidationError
+from desktop.core.formats import full_name, uk_date
 from desktop.core.models import Officer, Pathway, PathwayStage, StageAchieved
 
 
 def fmt(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else "date unknown"
+    return uk_date(day, "date unknown")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -465,7 +466,7 @@ class _Officer:
 
     @property
     def name(self) -> str:
-        return f"{self.surname}, {self.forenames}" if self.forenames else self.surname
+        return full_name(self.surname, self.forenames)
 
 
 _OFFICER_COLS = (

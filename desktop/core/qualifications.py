@@ -12,6 +12,7 @@ from desktop.core import month_locks, settings
 from desktop.core.db import Database
 from desktop.core.domain import add_months
 from desktop.core.errors import NotFoundError, ValidationError
+from desktop.core.formats import full_name, uk_date
 from desktop.core.models import Officer, OfficerQualification, QualificationType, Unit, UnitRequirement
 
 
@@ -71,10 +72,6 @@ STATUS_LABELS = {
     "valid": "Valid",
     "no_expiry": "Does not expire",
 }
-
-
-def fmt(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
 
 
 def warning_days(db: Database) -> int:
@@ -321,7 +318,7 @@ def record(
                 {"type": f"{qtype.name} is no longer in use. Tick Active for it in Settings to record it."}
             )
         if achieved_on > today:
-            raise ValidationError({"achieved_on": f"{fmt(achieved_on)} is in the future."})
+            raise ValidationError({"achieved_on": f"{uk_date(achieved_on)} is in the future."})
         same = s.scalar(
             select(OfficerQualification).where(
                 OfficerQualification.officer_id == officer_id,
@@ -331,7 +328,7 @@ def record(
         )
         if same is not None:
             raise ValidationError(
-                {"achieved_on": f"{qtype.name} achieved on {fmt(achieved_on)} is already recorded."}
+                {"achieved_on": f"{qtype.name} achieved on {uk_date(achieved_on)} is already recorded."}
             )
         with month_locks.guard(s, [officer_id], locked_reason, what="record this qualification"):
             row = OfficerQualification(
@@ -364,7 +361,9 @@ def renew(
         )
         name = _type_row(s, type_id).name
     if latest is not None and achieved_on <= latest:
-        raise ValidationError({"achieved_on": f"A renewal must be after the last {name} ({fmt(latest)})."})
+        raise ValidationError(
+            {"achieved_on": f"A renewal must be after the last {name} ({uk_date(latest)})."}
+        )
     return record(db, officer_id, type_id, achieved_on, note, today=today, locked_reason=locked_reason)
 
 
@@ -468,7 +467,7 @@ def expiring(
             ExpiringRow(
                 officer_id=oid,
                 collar=collar,
-                name=f"{surname}, {forenames}" if forenames else surname,
+                name=full_name(surname, forenames),
                 team=team,
                 type_name=type_name,
                 achieved_on=achieved,

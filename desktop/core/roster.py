@@ -17,15 +17,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from desktop.core import audit, month_locks, ranks
 from desktop.core.db import Database
-from desktop.core.domain import (
-    LEAVING_REASONS,
-    NOT_RECORDED,
-    STATUSES,
-    collar_key,
-    month_bounds,
-    normalise_collar,
-)
+from desktop.core.domain import LEAVING_REASONS, NOT_RECORDED, STATUSES, month_bounds, normalise_collar
 from desktop.core.errors import ConflictError, NotFoundError, ValidationError
+from desktop.core.formats import collar_key, full_name
 from desktop.core.models import AuditEvent, Duty, LegacyField, Officer, RankChange, RankDef, StatusChange
 
 # Every editable field of an officer, in the order the dialog and the export show them.
@@ -104,7 +98,7 @@ class OfficerRow:
 
     @property
     def name(self) -> str:
-        return f"{self.surname}, {self.forenames}" if self.forenames else self.surname
+        return full_name(self.surname, self.forenames)
 
     @property
     def serving(self) -> bool:

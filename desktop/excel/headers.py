@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from desktop.core.formats import month_label
 from desktop.excel.read_worker import column_letter  # 0 -> A, 25 -> Z, 26 -> AA
-from desktop.excel.values import cell_text, is_blank, month_label, norm, parse_month
+from desktop.excel.values import cell_text, is_blank, norm, parse_month
 
 HEADER_SEARCH_ROWS = 20
 # A header names a column in a few words: longer text in a cell (a note, a pasted paragraph) is

@@ -17,11 +17,13 @@ import re
 import unicodedata
 from typing import Any
 
-MONTHS: dict[str, int] = {}
-for _i in range(1, 13):
-    MONTHS[calendar.month_name[_i].lower()] = _i
-    MONTHS[calendar.month_abbr[_i].lower()] = _i
-MONTHS["sept"] = 9
+from desktop.core.formats import (
+    MONTHS,
+    DateError,
+    full_year,
+    looks_like_day_month_year,
+    parse_uk_date,
+)
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 MAX_SERIAL = 2958465  # 31/12/9999
@@ -77,37 +79,6 @@ def cell_text(value: Any) -> str:
 # Dates
 # ---------------------------------------------------------------------------------------------
 
-_DMY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
-# Year first is always year, month, day: 2019/04/03, 2019.04.03.
-_YMD = re.compile(r"^(\d{4})([/.])(\d{1,2})\2(\d{1,2})$")
-# "April 3, 2019", "Apr 3rd 2019": the month is a word, so there is no doubt which number is the day.
-_MON_D_Y = re.compile(r"^([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")
-_WEEKDAY = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.IGNORECASE)
-_DMY_TIME = re.compile(r"^(\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4})\s+\d{1,2}:\d{2}(?::\d{2})?$")
-_D_MON_Y = re.compile(
-    r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-/.]*(?:of\s+)?([A-Za-z]+)\.?[\s\-/.,]*(\d{2}|\d{4})$", re.IGNORECASE
-)
-
-
-def _year(text: str, today: dt.date | None = None) -> int:
-    year = int(text)
-    if len(text) == 2:
-        today = today or dt.date.today()
-        year += 2000
-        if year > today.year + 10:  # '85 is 1985; '26 is 2026
-            year -= 100
-    return year
-
-
-def _make(year: int, month: int, day: int, shown: str) -> dt.date:
-    if not 1 <= month <= 12:
-        raise BadValue(f"{shown!r} is not a date: there is no month {month} (dates are read day first)")
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        raise BadValue(f"there is no {day} {calendar.month_name[month]} {year}") from None
-
 
 def serial_to_date(serial: float) -> dt.date:
     """An Excel serial day number (1900 system) as a date."""
@@ -119,16 +90,9 @@ def serial_to_date(serial: float) -> dt.date:
     return EXCEL_EPOCH + dt.timedelta(days=days)
 
 
-def day_month_parts(value: Any) -> tuple[int, int] | None:
-    """The first two numbers of a dd/mm/yyyy-like text ("04/15/2019" -> (4, 15)); None otherwise."""
-    if not isinstance(value, str):
-        return None
-    m = _DMY.match(value.strip())
-    return (int(m.group(1)), int(m.group(2))) if m else None
-
-
 def parse_date(value: Any) -> dt.date | None:
-    """A cell as a date; None for an empty cell; BadValue when it cannot be read or does not exist."""
+    """A cell as a date; None for an empty cell; BadValue when it cannot be read or does not exist.
+    Text is read by the one UK date reader (desktop.core.formats); a number is an Excel serial."""
     if value is None:
         return None
     if isinstance(value, dt.datetime):
@@ -140,34 +104,12 @@ def parse_date(value: Any) -> dt.date | None:
     if isinstance(value, int | float):
         return serial_to_date(float(value))
     text = str(value).strip()
-    if not text:
-        return None
-    said = text
-    text = _WEEKDAY.sub("", text) or text  # "Wednesday 3 April 2019": the weekday adds nothing
-    m = _DMY.match(text)
-    if m:
-        return _make(_year(m.group(3)), int(m.group(2)), int(m.group(1)), said)
-    m = _YMD.match(text)
-    if m:
-        return _make(int(m.group(1)), int(m.group(3)), int(m.group(4)), said)
-    m = _MON_D_Y.match(text)
-    if m and MONTHS.get(m.group(1).lower()):
-        return _make(int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2)), said)
-    m = _ISO.match(text)
-    if m:
-        return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)), text)
-    m = _DMY_TIME.match(text)
-    if m:
-        return parse_date(m.group(1))
-    m = _D_MON_Y.match(text)
-    if m:
-        month = MONTHS.get(m.group(2).lower())
-        if month is None:
-            raise BadValue(f"{text!r} is not a date: {m.group(2)!r} is not a month")
-        return _make(_year(m.group(3)), month, int(m.group(1)), text)
-    if re.fullmatch(r"\d+(\.0+)?", text):
-        return serial_to_date(float(text))
-    raise BadValue(f"{said!r} is not a date CiP Desk can read (use dd/mm/yyyy)")
+    try:
+        return parse_uk_date(text)
+    except DateError as exc:
+        if not exc.impossible and re.fullmatch(r"\d+(\.0+)?", text):
+            return serial_to_date(float(text))
+        raise BadValue(str(exc)) from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -194,7 +136,7 @@ def parse_month(value: Any) -> str | None:
         month = MONTHS.get(m.group(1).lower())
         if month is None:
             return None
-        year = _year(m.group(2))
+        year = full_year(m.group(2))
     else:
         m = _Y_M.match(text) or None
         if m:
@@ -205,7 +147,7 @@ def parse_month(value: Any) -> str | None:
                 year, month = int(m.group(2)), int(m.group(1))
             else:
                 try:
-                    day = parse_date(text) if _DMY.match(text) or _ISO.match(text) else None
+                    day = parse_date(text) if looks_like_day_month_year(text) else None
                 except BadValue:
                     return None
                 if day is None:
@@ -214,11 +156,6 @@ def parse_month(value: Any) -> str | None:
     if not 1 <= month <= 12 or not 1900 <= year <= 2200:
         return None
     return f"{year:04d}-{month:02d}"
-
-
-def month_label(month: str) -> str:
-    year, mon = (int(p) for p in month.split("-"))
-    return f"{calendar.month_name[mon]} {year}"
 
 
 def hours_in_month(month: str) -> int:

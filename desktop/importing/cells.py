@@ -14,14 +14,14 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from desktop.core.domain import MONTH_NAMES, normalise_collar
+from desktop.core.domain import normalise_collar
+from desktop.core.formats import MONTH_NAMES, day_month_parts
 from desktop.core.roster import DATE_FIELDS
 from desktop.excel.headers import Column
 from desktop.excel.values import (
     CONTROL_CHARS,
     BadValue,
     cell_text,
-    day_month_parts,
     norm,
     parse_date,
     parse_phone,

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.core.domain import collar_key
+from desktop.core.formats import collar_key
 from desktop.core.models import Duty, LegacyField, Officer
 from desktop.excel.headers import LEGACY, Column
 from desktop.importing.limits import OFFICER_FIELDS

@@ -12,13 +12,10 @@ import datetime as dt
 from typing import Any
 
 from desktop.core.domain import NOT_RECORDED, STATUS_LABELS
+from desktop.core.formats import uk_date
 from desktop.core.roster import implausible_dates
 from desktop.importing.model import RowDraft, reason
 from desktop.importing.words import FIELD_LABEL
-
-
-def fmt(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 class _Columns:
@@ -56,7 +53,7 @@ def _warn_implausible_dates(row: RowDraft, header: _Columns, today: dt.date) -> 
     for fld, why in implausible_dates(merged, today).items():
         if fld in vals or (fld == "date_of_birth" and "joined" in vals):
             row.warnings.append(
-                reason(header(fld), fmt(merged[fld]), f"{why}: imported as written, to be checked")
+                reason(header(fld), uk_date(merged[fld]), f"{why}: imported as written, to be checked")
             )
 
 
@@ -69,16 +66,19 @@ def _reject_dates_out_of_order(row: RowDraft, header: _Columns) -> None:
         # Blame the column the row gives: the later date's, else the joining or attestation date's.
         col = fld if fld in row.values else next((f for f in ("joined", "attested") if f in row.values), fld)
         value = merged.get(col)
-        row.reasons.append(reason(header(col), fmt(value) if value else "", why))
+        row.reasons.append(reason(header(col), uk_date(value) if value else "", why))
 
     if attested and joined and attested < joined:
-        reject("attested", f"attested ({fmt(attested)}) before joining ({fmt(joined)})")
+        reject("attested", f"attested ({uk_date(attested)}) before joining ({uk_date(joined)})")
     if ip and joined and ip < joined:
-        reject("independent_patrol", f"independent patrol ({fmt(ip)}) before joining ({fmt(joined)})")
+        reject("independent_patrol", f"independent patrol ({uk_date(ip)}) before joining ({uk_date(joined)})")
     elif ip and attested and ip < attested:
-        reject("independent_patrol", f"independent patrol ({fmt(ip)}) before attestation ({fmt(attested)})")
+        reject(
+            "independent_patrol",
+            f"independent patrol ({uk_date(ip)}) before attestation ({uk_date(attested)})",
+        )
     if left and joined and left < joined:
-        reject("left_date", f"left ({fmt(left)}) before joining ({fmt(joined)})")
+        reject("left_date", f"left ({uk_date(left)}) before joining ({uk_date(joined)})")
 
 
 def _status_against_leaving_date(row: RowDraft, header: _Columns) -> Any:
@@ -97,7 +97,7 @@ def _status_against_leaving_date(row: RowDraft, header: _Columns) -> Any:
             reason(
                 header("status"),
                 said,
-                f"the row gives a leaving date ({fmt(left)}): taken as left on that date",
+                f"the row gives a leaving date ({uk_date(left)}): taken as left on that date",
             )
         )
         return "left"
@@ -108,7 +108,7 @@ def _status_against_leaving_date(row: RowDraft, header: _Columns) -> Any:
         reason(
             header("status"),
             said,
-            f"the officer left on {fmt(left)}: status not changed (record a rejoining in their record)",
+            f"the officer left on {uk_date(left)}: status not changed (record a rejoining in their record)",
         )
     )
     return status
@@ -125,7 +125,7 @@ def _warn_leaver_without_date(row: RowDraft, header: _Columns, today: dt.date) -
         )
     elif old.get("status") != "left":
         why = (
-            f"a leaver with no leaving date: recorded as left from {fmt(today)}, the day of this "
+            f"a leaver with no leaving date: recorded as left from {uk_date(today)}, the day of this "
             "import (add the date in their record)"
         )
     else:

@@ -22,18 +22,10 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from desktop.core.domain import collar_key
+from desktop.core.formats import collar_key, full_name, month_label, uk_date
 from desktop.core.roster import DATE_FIELDS
 from desktop.excel.headers import Column
-from desktop.excel.values import (
-    CONTROL_CHARS,
-    BadValue,
-    cell_text,
-    month_label,
-    norm,
-    parse_number,
-    strip_control_chars,
-)
+from desktop.excel.values import CONTROL_CHARS, BadValue, cell_text, norm, parse_number, strip_control_chars
 from desktop.importing.cells import (
     CONTROL_IN_COLLAR,
     CONTROL_REMOVED,
@@ -46,7 +38,7 @@ from desktop.importing.cells import (
 from desktop.importing.held import Held
 from desktop.importing.limits import TEXT_LIMITS
 from desktop.importing.model import RowDraft, RowPlan, reason
-from desktop.importing.order import check_order, fmt
+from desktop.importing.order import check_order
 from desktop.importing.words import MAPPED_VALUE_FIELDS, ValueWords
 
 # A cell of these fields that cannot be read rejects the row (a date, a mapped value, the collar
@@ -64,9 +56,7 @@ def is_totals(word: str, totals_words: set[str]) -> bool:
 
 
 def display_name(values: dict[str, Any]) -> str:
-    surname = values.get("surname") or ""
-    forenames = values.get("forenames")
-    return f"{surname}, {forenames}" if forenames and surname else surname or (forenames or "")
+    return full_name(values.get("surname"), values.get("forenames"))
 
 
 def assumed_ip_date(merged: dict[str, Any], today: dt.date) -> tuple[dt.date, str]:
@@ -341,7 +331,7 @@ class RowDecider:
                 reason(
                     self.status_header,
                     row.status_text or "",
-                    f"independent patrol with no date: taken as {fmt(day)} ({what})",
+                    f"independent patrol with no date: taken as {uk_date(day)} ({what})",
                 )
             )
         if "independent_patrol" in vals and (

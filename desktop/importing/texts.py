@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from desktop.excel.values import month_label
+from desktop.core.formats import month_label
 from desktop.importing.model import RowPlan
 from desktop.importing.words import target_label
 

@@ -22,10 +22,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.core.domain import DRIVING_GRADES, LEAVING_REASONS, STATUSES
+from desktop.core.formats import month_label
 from desktop.core.models import RankDef
 from desktop.core.paths import resources_dir
 from desktop.excel.headers import LEGACY
-from desktop.excel.values import BadValue, cell_text, month_label, norm
+from desktop.excel.values import BadValue, cell_text, norm
 
 # Officer fields a column can be mapped to, in the order the wizard offers them.
 FIELD_TARGETS: tuple[tuple[str, str], ...] = (

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 
+from desktop.core.formats import hours_text
+
 RAG_COLOURS = {
     "green": QColor("#2e7d32"),
     "amber": QColor("#f2a900"),
@@ -21,12 +23,6 @@ RAG_COLOURS = {
 BAR_COLOUR = QColor("#1f5f99")
 TEXT_COLOUR = QColor("#222222")
 MUTED_COLOUR = QColor("#666666")
-
-
-def fmt_hours(value: float) -> str:
-    """312.5 -> "312.5", 16.0 -> "16", 1234 -> "1,234"."""
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return text or "0"
 
 
 def team_bars(by_team: dict[str, float], limit: int = 12) -> list[tuple[str, float]]:
@@ -62,7 +58,7 @@ def paint_bars(
     label_w = min(
         rect.width() * 0.38, max(fm.horizontalAdvance(label) for label, _ in items) + fm.height() * 0.6
     )
-    value_w = max(fm.horizontalAdvance(fmt_hours(v)) for _, v in items) + fm.height() * 0.6
+    value_w = max(fm.horizontalAdvance(hours_text(v)) for _, v in items) + fm.height() * 0.6
     bar_left = rect.left() + label_w
     bar_w = max(rect.width() - label_w - value_w, 10.0)
     for i, (label, value) in enumerate(items):
@@ -81,7 +77,7 @@ def paint_bars(
         painter.drawText(
             QRectF(bar.right() + fm.height() * 0.3, y, value_w, row_h),
             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-            fmt_hours(value),
+            hours_text(value),
         )
     painter.restore()
 

@@ -39,6 +39,7 @@ from PySide6.QtGui import (
 )
 
 from desktop.core.domain import STATUS_LABELS
+from desktop.core.formats import hours_text, long_date
 from desktop.core.paths import resources_dir
 from desktop.core.private_files import private_output
 from desktop.core.returns import OfficerRow, ReturnFigures, month_label, shift_month
@@ -92,13 +93,7 @@ def _e(value: Any) -> str:
 
 
 def _h(value: Any) -> str:
-    return charts.fmt_hours(float(value or 0))
-
-
-def _d(day: dt.date | None) -> str:
-    if not day:
-        return ""
-    return f"{day.day} {day:%b %Y}"
+    return hours_text(float(value or 0))
 
 
 def _n(value: Any) -> str:
@@ -181,8 +176,8 @@ def _title(f: ReturnFigures, settings: dict[str, Any]) -> str:
     force = settings.get("force_name") or "Special Constabulary"
     out = [
         f"<h1>Special Constabulary monthly return: {_e(month_label(f.month))}</h1>",
-        f'<p class="sub">{_e(force)} · figures as at {_d(f.as_at)} · '
-        f"financial year from {_d(f.year_start)} · minimum {_h(f.minimum_hours)} hours a month</p>",
+        f'<p class="sub">{_e(force)} · figures as at {long_date(f.as_at)} · '
+        f"financial year from {long_date(f.year_start)} · minimum {_h(f.minimum_hours)} hours a month</p>",
     ]
     signed = f.signed_off
     if signed:
@@ -324,8 +319,10 @@ def _hours(f: ReturnFigures, charts_inline: bool) -> str:
 
 def _joiners_and_leavers(f: ReturnFigures) -> str:
     label = _e(month_label(f.month))
-    joiners = [[_e(j.collar), _e(j.name), _d(j.date), _e(j.rank), _e(j.team or "")] for j in f.joiners]
-    leavers = [[_e(x.collar), _e(x.name), _d(x.date), _e(x.reason), _e(x.team or "")] for x in f.leavers]
+    joiners = [[_e(j.collar), _e(j.name), long_date(j.date), _e(j.rank), _e(j.team or "")] for j in f.joiners]
+    leavers = [
+        [_e(x.collar), _e(x.name), long_date(x.date), _e(x.reason), _e(x.team or "")] for x in f.leavers
+    ]
     out = [
         "<h2>Joiners and leavers</h2>",
         f"<h3>Joined in {label} ({len(joiners)})</h3>",
@@ -359,7 +356,7 @@ def _independent_patrol(f: ReturnFigures) -> str:
         f"<p>{ip.total} serving officers have independent patrol status; {ip.new} gained it "
         f"in {_e(month_label(f.month))}.</p>",
     ]
-    rows = [[_e(x.collar), _e(x.name), _d(x.date)] for x in ip.new_officers]
+    rows = [[_e(x.collar), _e(x.name), long_date(x.date)] for x in ip.new_officers]
     if rows:
         out.append(_table(["Collar", "Name", "Independent patrol from"], rows))
     return "".join(out)
@@ -368,8 +365,8 @@ def _independent_patrol(f: ReturnFigures) -> str:
 def _attachments(f: ReturnFigures) -> str:
     att, label = f.attachments, _e(month_label(f.month))
     unit_rows = [[_e(u.unit), _n(u.active), _n(u.started), _n(u.ended), _h(u.hours)] for u in f.units]
-    started = [[_e(x.collar), _e(x.name), _e(x.unit), _d(x.date)] for x in att.started]
-    ended = [[_e(x.collar), _e(x.name), _e(x.unit), _d(x.date)] for x in att.ended]
+    started = [[_e(x.collar), _e(x.name), _e(x.unit), long_date(x.date)] for x in att.started]
+    ended = [[_e(x.collar), _e(x.name), _e(x.unit), long_date(x.date)] for x in att.ended]
     return "".join(
         [
             "<h2>Specialist attachments</h2>",
@@ -401,8 +398,8 @@ def _qualifications(f: ReturnFigures, list_limit: int | None) -> str:
     if q is None:  # stored by a version that did not report them
         return ""
     days = q.warning_days
-    exp = [[_e(x.collar), _e(x.name), _e(x.qualification), _d(x.expires)] for x in q.expired]
-    soon = [[_e(x.collar), _e(x.name), _e(x.qualification), _d(x.expires)] for x in q.expiring_60_days]
+    exp = [[_e(x.collar), _e(x.name), _e(x.qualification), long_date(x.expires)] for x in q.expired]
+    soon = [[_e(x.collar), _e(x.name), _e(x.qualification), long_date(x.expires)] for x in q.expiring_60_days]
     by_type: dict[str, list[int]] = {}
     for x in q.expired:
         by_type.setdefault(x.qualification, [0, 0])[0] += 1
@@ -562,8 +559,8 @@ def _officer_values(o: OfficerRow) -> tuple[str, ...]:
         str(o.rank or ""),
         " ".join(str(o.team or "").split()),
         STATUS_LABELS.get(o.status, o.status),
-        charts.fmt_hours(o.hours),
-        charts.fmt_hours(o.ytd_hours),
+        hours_text(o.hours),
+        hours_text(o.ytd_hours),
         RAG_WORDS.get(o.rag, o.rag),
     )
 
@@ -710,7 +707,7 @@ class _OfficerPages:
             )
             painter.setFont(self.font)
             painter.setPen(QColor("#666666"))
-            note = OFFICERS_NOTE.format(month=month_label(self.month), minimum=charts.fmt_hours(self.minimum))
+            note = OFFICERS_NOTE.format(month=month_label(self.month), minimum=hours_text(self.minimum))
             painter.drawText(
                 QRectF(body.left(), y + th, body.width(), fm.height() * 2.6),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,

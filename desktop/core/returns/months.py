@@ -9,8 +9,9 @@ import re
 from sqlalchemy import func, select
 
 from desktop.core.db import Database
-from desktop.core.domain import add_months, month_bounds, month_label
+from desktop.core.domain import add_months, month_bounds
 from desktop.core.errors import CipDeskError
+from desktop.core.formats import month_label
 from desktop.core.models import Duty, Officer
 
 __all__ = ["MonthError", "available_months", "month_label", "parse_month", "shift_month"]

@@ -15,7 +15,8 @@ from typing import Any
 
 from desktop.core import compliance
 from desktop.core.db import Database
-from desktop.core.domain import DUTY_TYPES, LEAVING_REASONS, NOT_RECORDED, STATUSES, month_label
+from desktop.core.domain import DUTY_TYPES, LEAVING_REASONS, NOT_RECORDED, STATUSES
+from desktop.core.formats import full_name, month_label
 from desktop.core.returns.facts import MonthFacts, Period, read_facts
 from desktop.core.returns.figures import (
     AttachmentMove,
@@ -89,7 +90,7 @@ def _h(value: float | None) -> float:
 
 
 def _name(surname: str, forenames: str | None) -> str:
-    return f"{surname}, {forenames}" if forenames else surname
+    return full_name(surname, forenames)
 
 
 def _team_key(team: str) -> tuple[bool, str, str]:

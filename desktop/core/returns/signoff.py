@@ -14,8 +14,9 @@ from sqlalchemy.exc import IntegrityError
 
 from desktop.core import audit
 from desktop.core.db import Database
-from desktop.core.domain import month_bounds, month_label
+from desktop.core.domain import month_bounds
 from desktop.core.errors import ConflictError, ValidationError
+from desktop.core.formats import month_label
 from desktop.core.models import MonthLock
 from desktop.core.returns.figures import ReturnFigures, SignedOff
 from desktop.core.returns.months import parse_month

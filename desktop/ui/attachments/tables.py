@@ -9,14 +9,11 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QTableView
 
 from desktop.core import attachments as att
+from desktop.core.formats import uk_date
 from desktop.ui.table_model import RIGHT_ALIGN, Column, ListTableModel, row_table
 
 GREY = QBrush(QColor("#7a7a7a"))
 RED = QBrush(QColor("#b3261e"))
-
-
-def format_date(value: dt.date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
 
 
 def make_table(model: ListTableModel) -> QTableView:
@@ -45,8 +42,8 @@ def _end_text(row: att.AttachmentRow) -> str:
     if row.end_date is None:
         return ""
     if row.state == "active" and row.end_date <= dt.date.today():
-        return f"{format_date(row.end_date)} (due: end it)"
-    return format_date(row.end_date)
+        return f"{uk_date(row.end_date)} (due: end it)"
+    return uk_date(row.end_date)
 
 
 def attachment_columns(*, unit: bool, officer: bool) -> list[Column]:
@@ -60,7 +57,7 @@ def attachment_columns(*, unit: bool, officer: bool) -> list[Column]:
     if unit:
         cols += [Column("Unit", lambda r: r.unit_name), Column("State", lambda r: r.state_label)]
     cols += [
-        Column("Start", lambda r: format_date(r.start_date), sort=lambda r: r.start_date),
+        Column("Start", lambda r: uk_date(r.start_date), sort=lambda r: r.start_date),
         Column(
             "End",
             _end_text,

@@ -8,7 +8,6 @@ shown; filtering (team, text) and sorting work on the model's own list.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -16,15 +15,11 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from desktop.core import hours
 from desktop.core.db import Database
+from desktop.core.formats import collar_sort_key, month_label
 from desktop.ui.hours.common import RAG_BACKGROUND, RAG_ORDER, RAG_TEXT, WEEKDAYS, date_text
 from desktop.ui.table_model import CENTRE_ALIGN, FONT, RIGHT_ALIGN, USER, Column, ColumnTableModel, Index
 
 _KEEP = object()
-
-
-def _natural_key(text: str) -> tuple[Any, ...]:
-    """Collar numbers sort as people read them: 99 before 100, SC9 before SC10."""
-    return tuple(int(p) if p.isdigit() else p.lower() for p in re.split(r"(\d+)", text or ""))
 
 
 def _then_name(value: Any) -> Any:
@@ -73,15 +68,15 @@ class GridModel(ColumnTableModel):
     @staticmethod
     def _officer_columns() -> tuple[Column, ...]:
         return (
-            Column("Collar", lambda r: r.collar, sort=lambda r: _natural_key(r.collar)),
-            Column("Name", lambda r: r.name, sort=lambda r: (r.name.lower(), _natural_key(r.collar))),
+            Column("Collar", lambda r: r.collar, sort=lambda r: collar_sort_key(r.collar)),
+            Column("Name", lambda r: r.name, sort=lambda r: (r.name.lower(), collar_sort_key(r.collar))),
             Column(
                 "Team", lambda r: r.team or "", sort=lambda r: ((r.team or "\uffff").lower(), r.name.lower())
             ),
         )
 
     def _total_column(self) -> Column:
-        month = hours.month_label(self.grid.month)
+        month = month_label(self.grid.month)
 
         def tip(r: hours.GridRow) -> str | None:
             if not r.monthly_total:

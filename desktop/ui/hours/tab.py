@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core import hours
 from desktop.core.errors import plain_message
+from desktop.core.formats import month_label
 from desktop.ui.context import AppContext
 from desktop.ui.hours.common import RAG_BACKGROUND, RAG_TEXT
 from desktop.ui.hours.duty_dialogs import DayDutiesDialog
@@ -157,7 +158,7 @@ class HoursTab(QWidget):
             self.month_combo.clear()
             m = end
             while m >= start:
-                self.month_combo.addItem(hours.month_label(m), m)
+                self.month_combo.addItem(month_label(m), m)
                 m = hours.shift_month(m, -1)
             self.month_combo.setCurrentIndex(self.month_combo.findData(around))
 
@@ -214,7 +215,7 @@ class HoursTab(QWidget):
 
     def _after_filter(self) -> None:
         g = self.model.grid
-        label = hours.month_label(self.month)
+        label = month_label(self.month)
         if g.locked:
             self.banner.setText(
                 f"{label} has been signed off and locked. You can still correct a duty, but CiP Desk will ask "
@@ -253,7 +254,7 @@ class HoursTab(QWidget):
         self.summary.setText(text)
 
     def _show_empty(self, text: str, button: str | None) -> None:
-        self.summary.setText(f"<b>{hours.month_label(self.month)}</b>")
+        self.summary.setText(f"<b>{month_label(self.month)}</b>")
         self.hint.hide()
         has_officers = self.model.grid.officers_in_database > 0
         self.enter_button.setEnabled(has_officers)

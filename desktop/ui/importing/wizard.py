@@ -37,9 +37,10 @@ from PySide6.QtWidgets import (
 from desktop import importing as importer
 from desktop.core import month_locks, settings
 from desktop.core.domain import DRIVING_GRADES, LEAVING_REASONS, NOT_RECORDED, STATUS_LABELS, STATUSES
+from desktop.core.formats import month_label
 from desktop.excel.headers import IGNORE, LEGACY, column_letter, header_block
 from desktop.excel.reader import FileRefused, Workbook, open_workbook
-from desktop.excel.values import cell_text, month_label
+from desktop.excel.values import cell_text
 from desktop.importing.texts import row_details, warning_details
 from desktop.importing.words import FIELD_TARGETS, load_synonyms, target_label
 from desktop.ui import dialogs

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from desktop.core import hours, month_locks, roster
 from desktop.core.domain import month_bounds
 from desktop.core.errors import NotFoundError
+from desktop.core.formats import month_label
 from desktop.ui.context import AppContext
 from desktop.ui.hours.common import date_text
 from desktop.ui.hours.duty_dialogs import add_duty, delete_duty_asking, edit_duty
@@ -132,7 +133,7 @@ class OfficerDutiesPage(RecordPage):
 
     def _month_item(self, month: str, recs: list[hours.DutyRecord], signed_off: bool) -> QTreeWidgetItem:
         """A month in bold with its count and total hours, holding its duties, newest first."""
-        title = hours.month_label(month) + ("  (signed off)" if signed_off else "")
+        title = month_label(month) + ("  (signed off)" if signed_off else "")
         n = len(recs)
         total = hours.format_hours(sum(r.hours for r in recs))
         item = QTreeWidgetItem([title, f"{n} dut{'y' if n == 1 else 'ies'}", total, "", ""])

@@ -5,7 +5,6 @@ pages that record as they go (Enter runs it)."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,28 +23,8 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
+from desktop.core.formats import DateError, full_name, parse_uk_date, uk_date
 from desktop.ui.widgets import OK_STYLE, error_label, with_error
-
-_MONTHS = {
-    m: i + 1
-    for i, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ]
-    )
-    for m in names
-}
 
 
 def sentence(text: str) -> str:
@@ -53,38 +32,23 @@ def sentence(text: str) -> str:
 
 
 def display_name(values: dict[str, Any]) -> str:
-    surname, forenames = values.get("surname") or "", values.get("forenames")
-    return f"{surname}, {forenames}" if forenames else surname
-
-
-def format_date(value: dt.date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
+    return full_name(values.get("surname"), values.get("forenames"))
 
 
 def parse_date(text: str) -> dt.date | None:
-    """A date typed by a UK user: ``03/04/2019`` (3 April), ``3/4/19``, ``2019-04-03``, ``3 Apr 2019``.
+    """A date typed by a UK user: ``03/04/2019`` (3 April), ``3/4/19``, ``2019-04-03``, ``3 Apr 2019``
+    (the one UK date reader, desktop.core.formats).
 
     Blank is None. Raises ValueError with a sentence to show next to the field."""
     text = text.strip()
-    if not text:
-        return None
     try:
-        m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})", text)
-        if m:
-            day, month, year = (int(g) for g in m.groups())
-            if len(m.group(3)) == 2:
-                year += 2000 if year <= dt.date.today().year % 100 + 10 else 1900
-            return dt.date(year, month, day)
-        m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
-        if m:
-            year, month, day = (int(g) for g in m.groups())
-            return dt.date(year, month, day)
-        m = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?[\s\-]+([A-Za-z]+)\.?,?[\s\-]+(\d{4})", text)
-        if m and m.group(2).lower() in _MONTHS:
-            return dt.date(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))
-    except ValueError:
-        raise ValueError(f"{text} is not a real date.") from None
-    raise ValueError(f"Cannot read {text!r} as a date: write it as dd/mm/yyyy, e.g. 03/04/2019.")
+        return parse_uk_date(text)
+    except DateError as exc:
+        if exc.impossible:
+            raise ValueError(f"{text} is not a real date.") from None
+        raise ValueError(
+            f"Cannot read {text!r} as a date: write it as dd/mm/yyyy, e.g. 03/04/2019."
+        ) from None
 
 
 def _calendar_icon() -> QIcon:
@@ -140,8 +104,8 @@ class DateField(QWidget):
             value = self.date()
         except ValueError:
             return
-        if value is not None and self.edit.text() != format_date(value):
-            self.edit.setText(format_date(value))
+        if value is not None and self.edit.text() != uk_date(value):
+            self.edit.setText(uk_date(value))
 
     def _pick(self) -> None:
         menu = QMenu(self)
@@ -171,7 +135,7 @@ class DateField(QWidget):
         return parse_date(self.edit.text())
 
     def set_date(self, value: dt.date | None) -> None:
-        self.edit.setText(format_date(value))
+        self.edit.setText(uk_date(value))
 
     def text(self) -> str:
         return self.edit.text()

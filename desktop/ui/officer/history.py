@@ -6,8 +6,9 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from desktop.core import roster, settings
 from desktop.core.domain import STATUS_LABELS
+from desktop.core.formats import uk_date
 from desktop.ui.context import AppContext
-from desktop.ui.officer.fields import format_date, sentence
+from desktop.ui.officer.fields import sentence
 from desktop.ui.officer.page import RecordShownPage
 from desktop.ui.officer.record_tables import fill_table, record_table
 
@@ -34,7 +35,7 @@ class HistoryPage(RecordShownPage):
             [
                 [
                     rank_names.get(h.value, h.value),
-                    format_date(h.effective) or "not dated (since joining)",
+                    uk_date(h.effective) or "not dated (since joining)",
                     "Acting" if h.acting else "",
                     h.note or "",
                 ]
@@ -47,7 +48,7 @@ class HistoryPage(RecordShownPage):
             [
                 [
                     STATUS_LABELS.get(h.value, h.value),
-                    format_date(h.effective) or "not dated (since joining)",
+                    uk_date(h.effective) or "not dated (since joining)",
                     sentence(h.reason or ""),
                     h.note or "",
                 ]

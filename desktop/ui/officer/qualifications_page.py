@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core import qualifications as quals
 from desktop.core.domain import add_months
+from desktop.core.formats import uk_date
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
 from desktop.ui.officer.fields import EnterRuns, record_row
@@ -59,8 +60,8 @@ class QualsModel(ListTableModel):
 
         self.columns = (
             Column("Qualification", lambda r: r.type_name),
-            Column("Achieved", lambda r: quals.fmt(r.achieved_on)),
-            Column("Expires", lambda r: quals.fmt(r.expires_on) or "never"),
+            Column("Achieved", lambda r: uk_date(r.achieved_on)),
+            Column("Expires", lambda r: uk_date(r.expires_on) or "never"),
             Column(
                 "Status",
                 self.status_text,
@@ -220,7 +221,7 @@ class OfficerQualificationsPage(RecordPage):
             return
         on = self.date.date().toPython()
         if qtype.validity_months:
-            self.expiry.setText(f"{quals.fmt(add_months(on, qtype.validity_months))} ({qtype.validity_text})")
+            self.expiry.setText(f"{uk_date(add_months(on, qtype.validity_months))} ({qtype.validity_text})")
         else:
             self.expiry.setText("Does not expire")
         held = any(r.type_id == qtype.id for r in self.records)
@@ -260,7 +261,7 @@ class OfficerQualificationsPage(RecordPage):
         name = next((t.name for t in self.types if t.id == type_id), "Qualification")
         self.note.clear()
         self._saved()
-        self.done.setText(f"{'Renewed' if held else 'Recorded'} {name} on {quals.fmt(on)}.")
+        self.done.setText(f"{'Renewed' if held else 'Recorded'} {name} on {uk_date(on)}.")
         return True
 
     def remove_selected(self) -> bool:
@@ -270,8 +271,7 @@ class OfficerQualificationsPage(RecordPage):
         reason = dialogs.ask_text(
             self,
             "Remove qualification record",
-            f"Remove {rec.type_name} achieved {quals.fmt(rec.achieved_on)}?\n"
-            "Say why (kept in the audit log):",
+            f"Remove {rec.type_name} achieved {uk_date(rec.achieved_on)}?\nSay why (kept in the audit log):",
         )
         if reason is None:
             return False
@@ -283,7 +283,7 @@ class OfficerQualificationsPage(RecordPage):
         ):
             return False
         self._saved()
-        self.done.setText(f"Removed {rec.type_name} ({quals.fmt(rec.achieved_on)}).")
+        self.done.setText(f"Removed {rec.type_name} ({uk_date(rec.achieved_on)}).")
         return True
 
     def _saved(self) -> None:

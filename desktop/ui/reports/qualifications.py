@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core import qualifications as quals
+from desktop.core.formats import uk_date
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
 from desktop.ui.officer.dialog import open_officer
@@ -45,8 +46,8 @@ COLUMNS = (
     Column("Name", lambda r: r.name, sort=lambda r: r.name.lower()),
     Column("Team", lambda r: r.team or "", sort=lambda r: (r.team or "").lower()),
     Column("Qualification", lambda r: r.type_name, sort=lambda r: r.type_name.lower()),
-    Column("Achieved", lambda r: quals.fmt(r.achieved_on), sort=lambda r: r.achieved_on),
-    Column("Expires", lambda r: quals.fmt(r.expires_on), sort=lambda r: r.expires_on),
+    Column("Achieved", lambda r: uk_date(r.achieved_on), sort=lambda r: r.achieved_on),
+    Column("Expires", lambda r: uk_date(r.expires_on), sort=lambda r: r.expires_on),
     Column(
         "Status",
         _status_text,
@@ -179,7 +180,7 @@ class ExpiringDialog(QDialog):
         expired = sum(1 for r in shown if r.status == "expired")
         self.count.setText(
             f"{len(shown):,} shown: {expired:,} expired, {len(shown) - expired:,} expiring "
-            f"(as at {quals.fmt(self.on)})"
+            f"(as at {uk_date(self.on)})"
         )
         if shown:
             self.stack.setCurrentWidget(self.table)

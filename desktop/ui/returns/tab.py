@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core import month_locks, returns, roster, settings
 from desktop.core.domain import STATUS_LABELS, month_bounds
+from desktop.core.formats import hours_text
 from desktop.reports import charts
 from desktop.ui import dialogs
 from desktop.ui.context import AppContext
@@ -130,10 +131,10 @@ OFFICER_COLUMNS = (
         lambda r: STATUS_LABELS.get(r.get("status", ""), r.get("status", "")),
         sort=lambda r: r.get("status") or "",
     ),
-    Column("Hours", lambda r: charts.fmt_hours(r["hours"]), sort=lambda r: r["hours"], align=RIGHT_ALIGN),
+    Column("Hours", lambda r: hours_text(r["hours"]), sort=lambda r: r["hours"], align=RIGHT_ALIGN),
     Column(
         "Year to date",
-        lambda r: charts.fmt_hours(r["ytd_hours"]),
+        lambda r: hours_text(r["ytd_hours"]),
         sort=lambda r: r["ytd_hours"],
         align=RIGHT_ALIGN,
     ),
@@ -487,8 +488,8 @@ class ReturnsTab(QWidget):
         pct = f"{round(100 * comp.met / comp.applies)}%" if comp.applies else "–"
         values = {
             "headcount": (f"{f.headcount.total:,}", "serving officers at month end"),
-            "hours": (charts.fmt_hours(f.hours.total), "hours this month"),
-            "ytd": (charts.fmt_hours(f.hours.year_to_date), f"hours since {_short_date(f.year_start)}"),
+            "hours": (hours_text(f.hours.total), "hours this month"),
+            "ytd": (hours_text(f.hours.year_to_date), f"hours since {_short_date(f.year_start)}"),
             "met": (pct, f"met the minimum ({comp.met:,} of {comp.applies:,})"),
             "joiners": (str(f.joiners_count), "joined this month"),
             "leavers": (str(f.leavers_count), "left this month"),
@@ -624,7 +625,7 @@ class ReturnsTab(QWidget):
             self,
             "Sign off and lock",
             f"Sign off the return for {label}?\n\n"
-            f"{f.headcount.total} serving officers, {charts.fmt_hours(f.hours.total)} hours, "
+            f"{f.headcount.total} serving officers, {hours_text(f.hours.total)} hours, "
             f"{f.compliance.met} of {f.compliance.applies} met the minimum.\n\n"
             "These figures will be kept exactly as they are now. Later changes to duties or officers in "
             f"{label} will warn, and this tab will show what differs.",

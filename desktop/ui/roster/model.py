@@ -6,8 +6,6 @@ of rows). Sorting and filtering build a new list of row indexes and reset the mo
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from operator import attrgetter
@@ -17,6 +15,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from desktop.core.domain import STATUS_LABELS, STATUSES
+from desktop.core.formats import collar_sort_key, hours_text, uk_date
 from desktop.core.roster import OfficerRow
 from desktop.ui.table_model import (
     ALIGNMENT,
@@ -94,27 +93,6 @@ def fold(text: str | None) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
-def format_date(value: dt.date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
-
-
-def format_hours(value: float) -> str:
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
-_PARTS = re.compile(r"\d+|\D+")
-
-
-def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
-    """``SC2`` before ``SC10``; numbers before letters within a part."""
-    if text.isdigit():
-        return ((0, int(text), ""),)
-    parts = _PARTS.findall(text.upper())
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
-
-
 def plural(n: int, word: str) -> str:
     return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
@@ -135,7 +113,7 @@ def _date_column(title: str, key: str, header_tip: str | None = None) -> Column:
     value = attrgetter(key)
     return Column(
         title,
-        lambda r: format_date(value(r)),
+        lambda r: uk_date(value(r)),
         sort=value,
         align=LEFT_ALIGN,
         header_tip=header_tip,
@@ -179,7 +157,7 @@ class RosterTableModel(ColumnTableModel):
             Column(
                 "Collar no.",
                 lambda r: r.collar,
-                sort=lambda r: natural_key(r.collar) if r.collar else None,
+                sort=lambda r: collar_sort_key(r.collar) if r.collar else None,
                 align=LEFT_ALIGN,
                 key="collar",
             ),
@@ -204,7 +182,7 @@ class RosterTableModel(ColumnTableModel):
                 sort=lambda r: STATUSES.index(r.status) if r.status in STATUSES else len(STATUSES),
                 align=LEFT_ALIGN,
                 tip=lambda r: (
-                    f"Left on {format_date(r.left_date)}" if r.status == "left" and r.left_date else None
+                    f"Left on {uk_date(r.left_date)}" if r.status == "left" and r.left_date else None
                 ),
                 key="status",
             ),
@@ -214,7 +192,7 @@ class RosterTableModel(ColumnTableModel):
             _date_column("Ind. patrol", "independent_patrol", "Date of independent patrol status"),
             Column(
                 "Last month",
-                lambda r: format_hours(r.hours_last_month),
+                lambda r: hours_text(r.hours_last_month),
                 sort=lambda r: r.hours_last_month,
                 align=RIGHT_ALIGN,
                 header_tip="Hours recorded last month",
@@ -367,7 +345,7 @@ class RosterTableModel(ColumnTableModel):
             values: list[Any] = self._name_keys
         elif key == "collar":
             if len(self._collar_keys) != len(self._all):
-                self._collar_keys = [natural_key(r.collar) for r in self._all]
+                self._collar_keys = [collar_sort_key(r.collar) for r in self._all]
             values = [k or None for k in self._collar_keys]
         else:
             values = [column.sort_value(r) for r in self._all]
