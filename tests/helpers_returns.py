@@ -37,7 +37,7 @@ def qual_id(db: Database, name: str) -> int:
 
 
 def build_march_2025(db: Database) -> dict[str, int]:
-    """Officers A..K with the cases of issue 5; the expected March 2025 figures are in the tests."""
+    """Officers A..K with the return's hard cases; the expected March 2025 figures are in the tests."""
     ids: dict[str, int] = {}
     ids["adams"] = officer(
         db,

@@ -1,4 +1,4 @@
-"""``cipdesk export roster OUT.xlsx``: the roster as a workbook (CLI.md)."""
+"""``cipdesk export roster OUT.xlsx``: the roster as a workbook (docs/cli.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``cipdesk import FILE [--sheet NAME] [--dry-run] [--rejects OUT.xlsx] [--json]`` (CLI.md).
+"""``cipdesk import FILE [--sheet NAME] [--dry-run] [--rejects OUT.xlsx] [--json]`` (docs/cli.md).
 
 Exit 0: every row accounted for, none rejected; 1: some rows rejected (the rest imported unless
 --dry-run); 2: the file was refused and nothing changed. Messages go to stderr: the rejections, then

@@ -3,7 +3,7 @@ per-unit and per-officer lists, and "who could join?".
 
 Plain data in and out; each call owns its session; the ORM audit hook records every change.
 
-Rules, exactly (PRODUCT.md "Specialist units and attachments"):
+Rules, exactly (docs/domain.md "Specialist units and attachments"):
 
 - **Dates.** An attachment occupies its unit from ``start_date`` up to, not including, ``end_date``
   (no end date: open-ended). So an attachment ending on 1 June frees its place *on* 1 June, and an

@@ -1,4 +1,4 @@
-"""Domain words of PRODUCT.md as constants and small pure helpers (no database, no Qt)."""
+"""Domain words of docs/domain.md as constants and small pure helpers (no database, no Qt)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The whole CiP Desk domain as SQLAlchemy 2 typed models.
 
-Every table of PRODUCT.md lives here so that later features add behaviour, not tables.
+Every table of docs/domain.md lives here so that later features add behaviour, not tables.
 Schema changes go through an Alembic revision in ``desktop/core/migrations/versions``.
 
 Conventions:
@@ -368,7 +368,7 @@ class Duty(Base):
 
     __tablename__ = "duties"
     __table_args__ = (
-        # Covering index for month/year aggregates (MEASURED.md: 200 ms -> 58 ms over 1M rows).
+        # Covering index for month/year aggregates (docs/measured.md: 200 ms -> 58 ms over 1M rows).
         Index("ix_duties_date_officer_hours", "date", "officer_id", "hours"),
         Index("ix_duties_officer", "officer_id"),
     )

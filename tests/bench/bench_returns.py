@@ -1,4 +1,4 @@
-"""Monthly return speed on a demo force of 2,000 officers and 5 years of duties (issue 5).
+"""Monthly return speed on a demo force of 2,000 officers and 5 years of duties.
 
 Measured: the return's figures for one month (target < 0.5 s), the PDF of that return (< 3 s), and
 the Hours grid for one month built and shown (< 1 s; ``desktop.ui.hours.grid.build_grid_model``).
@@ -23,7 +23,7 @@ OFFICERS = 2000
 YEARS = 5
 TODAY = dt.date(2026, 5, 15)  # fixed, so the cached database and the month measured agree
 MONTH = "2026-04"
-DUTIES = 1_000_000  # issue 5: "about a million duty rows"
+DUTIES = 1_000_000  # about a million duty rows
 CACHE = Path(tempfile.gettempdir()) / f"cipdesk_bench_returns_{OFFICERS}x{YEARS}_1m.sqlite"
 TARGETS = {"figures": 0.5, "pdf": 3.0, "grid": 1.0}
 

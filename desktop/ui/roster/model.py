@@ -1,6 +1,6 @@
 """The roster table: a lazy table model that sorts and filters its own Python list.
 
-No QSortFilterProxyModel (MEASURED.md: it calls ``data()`` per comparison and is slow over thousands
+No QSortFilterProxyModel (docs/measured.md: it calls ``data()`` per comparison and is slow over thousands
 of rows). Sorting and filtering build a new list of row indexes and reset the model.
 """
 

@@ -23,7 +23,9 @@ from tests.helpers_returns import MONTH, build_march_2025
 # The March 2025 figures of tests.helpers_returns.build_march_2025 exactly as the first version of
 # the return stored them when the month was signed off (its own code run on that force).
 FIRST_VERSION = json.loads(
-    (Path(__file__).parent / "data" / "return_figures_stored_by_the_first_version.json").read_text("utf-8")
+    (
+        Path(__file__).resolve().parents[1] / "data" / "return_figures_stored_by_the_first_version.json"
+    ).read_text("utf-8")
 )
 SIGNED_AT = dt.datetime(2025, 4, 3, 10, 12)
 

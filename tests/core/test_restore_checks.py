@@ -225,7 +225,7 @@ def test_a_killed_restores_copy_and_a_failed_backups_file_are_removed_at_the_nex
         capture_output=True,
         text=True,
         timeout=120,
-        cwd=Path(__file__).resolve().parents[1],
+        cwd=Path(__file__).resolve().parents[2],
     )
     assert killed.returncode == 9, killed.stderr
     staged = [p for p in db_path.parent.iterdir() if p.name.startswith(".restore-")]

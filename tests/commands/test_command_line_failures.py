@@ -24,7 +24,7 @@ from desktop.core.db import sqlite_backup
 from desktop.core.paths import db_url
 from desktop.core.startup import open_database
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 COMMANDS = ("import", "export", "return", "demo-data", "backup", "restore")
 PASSWORD = "S3cret-Pw-9f2"
 WRONG = "Wr0ng-Pw-77c"

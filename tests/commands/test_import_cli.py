@@ -1,4 +1,4 @@
-"""`cipdesk import` and `cipdesk export roster` as CLI.md says: exit codes, --json, --dry-run, --rejects."""
+"""`cipdesk import` and `cipdesk export roster` as docs/cli.md says: exit codes, --json, --dry-run, --rejects."""
 
 from __future__ import annotations
 

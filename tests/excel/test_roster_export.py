@@ -1,4 +1,4 @@
-"""`export roster`: CLI.md's columns in order, real dates, legacy fields, risky text, round trip."""
+"""`export roster`: docs/cli.md's columns in order, real dates, legacy fields, risky text, round trip."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """PySide6 6.12.0 on CPython 3.11 drops a reference to None per Qt call that passes None through, until
-the interpreter aborts (MEASURED.md). Guard: fill a combo box and the roster model with 50,000 items,
+the interpreter aborts (docs/measured.md). Guard: fill a combo box and the roster model with 50,000 items,
 scroll through the model and call data() for unused roles, and check None's refcount did not fall."""
 
 from __future__ import annotations

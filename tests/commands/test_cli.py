@@ -1,4 +1,4 @@
-"""The command line of shared/CLI.md: help, `python -m desktop`, demo-data, and where the database is."""
+"""The command line of docs/cli.md: help, `python -m desktop`, demo-data, and where the database is."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from desktop.core.models import Officer
 from desktop.core.paths import db_url, resolve_db
 from desktop.core.startup import open_database
 
-REPO = Path(__file__).resolve().parents[1]
-# The commands of shared/CLI.md (checked against the file itself where it is available).
+REPO = Path(__file__).resolve().parents[2]
+# The commands of docs/cli.md (checked against docs/cli.md).
 COMMANDS = ("import", "export", "return", "demo-data", "backup", "restore")
-CLI_MD = (REPO.parent / "shared" / "CLI.md", REPO / "docs" / "CLI.md")
+CLI_MD = (REPO / "docs" / "cli.md",)
 
 
 @pytest.fixture(autouse=True)

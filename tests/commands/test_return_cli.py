@@ -1,4 +1,4 @@
-"""``cipdesk return``: the JSON contract of CLI.md, the human summary, the files, the errors."""
+"""``cipdesk return``: the JSON contract of docs/cli.md, the human summary, the files, the errors."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from desktop.ui.attachments.request_dialog import AttachmentDialog
 from desktop.ui.attachments.tab import AttachmentsTab
 from desktop.ui.officer.attachments_page import OfficerAttachmentsPage
 from desktop.ui.settings.units import UnitsSettingsPage
-from tests.test_attachments import give, officer, qualified, unit
+from tests.helpers_attachments import give, officer, qualified, unit
 
 TODAY = dt.date.today()
 

@@ -32,8 +32,8 @@ from desktop.core.startup import open_database
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX processes and signals")
 
-WINDOW = Path(__file__).with_name("window_process.py")
-ROOT = Path(__file__).resolve().parents[1]
+WINDOW = Path(__file__).resolve().parents[1] / "window_process.py"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

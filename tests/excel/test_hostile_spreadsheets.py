@@ -26,7 +26,7 @@ from desktop.importing.words import load_synonyms
 from tests import helpers_hostile as hostile
 from tests.helpers_import import db_fingerprint, use_tmp_backups, write_csv
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
