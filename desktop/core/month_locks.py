@@ -422,16 +422,17 @@ def _attachments(
     return active, started, ended
 
 
-def part(f: Facts | None, month: str, force: Settings) -> dict[str, Any]:
-    """Everything the return of ``month`` takes from this officer, by aspect (see ASPECT_WORDS).
+@dataclass(frozen=True)
+class _Standing:
+    """Who the officer is at the month's end: rank, status, whether serving, team."""
 
-    An officer who is not in the month's return at all has every aspect empty, as has an officer
-    who does not exist (``None``). The steps follow ``returns.compute`` one for one."""
-    out: dict[str, Any] = dict.fromkeys(ASPECT_WORDS)
-    if f is None:
-        return out
-    first, last, year_start, three_back = _bounds(month)
+    rank: str
+    status: str
+    serving: bool
+    team: str
 
+
+def _standing(f: Facts, last: dt.date) -> _Standing:
     rank = _as_at(f.ranks, last)
     rank = f.rank if rank is None else rank
     status = _as_at(f.statuses, last)
@@ -440,9 +441,13 @@ def part(f: Facts | None, month: str, force: Settings) -> dict[str, Any]:
     if left:
         status = "left"
     joined_ok = f.joined <= last if f.joined is not None else status not in ("left", "applicant")
-    serving = joined_ok and not left and status != "left"
-    team = f.team or NO_TEAM
+    return _Standing(rank, status, joined_ok and not left and status != "left", f.team or NO_TEAM)
 
+
+def _hours(
+    f: Facts, first: dt.date, last: dt.date, year_start: dt.date, three_back: dt.date
+) -> tuple[float, float, float, dict[tuple[str, str | None], float]]:
+    """Hours in the month, the financial year to date and the last three months; the month by type."""
     month_hours = ytd = three = 0.0
     by_type: dict[tuple[str, str | None], float] = {}
     for m_first, total, per_type in f.monthly():
@@ -456,56 +461,90 @@ def part(f: Facts | None, month: str, force: Settings) -> dict[str, Any]:
             ytd += total
         if m_first >= three_back:
             three += total
-    if month_hours or ytd:
-        out["hours"] = (_h(month_hours), _h(ytd), team)
-    if by_type:
-        out["duty_types"] = tuple(sorted((k[0], k[1] or "", _h(v)) for k, v in by_type.items()))
+    return month_hours, ytd, three, by_type
 
-    if f.joined is not None and first <= f.joined <= last:
-        out["joiner"] = (f.collar, f.name, f.joined, rank, f.team)
-    left_here: tuple[dt.date | None, str | None] | None = None
+
+def _leaving(f: Facts, first: dt.date, last: dt.date) -> tuple[dt.date | None, str | None] | None:
+    """The leaving the month's return lists (date, reason), from the dated history first."""
     lefts = [row for row in f.statuses if row[2] == "left" and row[0] is not None and first <= row[0] <= last]
     if lefts:
         latest_left = max(lefts, key=lambda row: (row[0], row[1]))
-        left_here = (latest_left[0], latest_left[3])
-    elif f.left_date is not None and first <= f.left_date <= last:
+        return latest_left[0], latest_left[3]
+    if f.left_date is not None and first <= f.left_date <= last:
         reasons = sorted((row for row in f.statuses if row[2] == "left" and row[3]), key=lambda row: row[1])
-        left_here = (f.left_date, f.leaving_reason or (reasons[-1][3] if reasons else None))
-    if left_here is not None:
-        out["leaver"] = (
-            f.collar,
-            f.name,
-            left_here[0],
-            left_here[1] or f.leaving_reason or "other",
-            rank,
-            f.team,
-        )
-    ip_date = f.independent_patrol or f.ip_stage
-    new_ip = (f.collar, f.name, ip_date) if ip_date is not None and first <= ip_date <= last else None
+        return f.left_date, f.leaving_reason or (reasons[-1][3] if reasons else None)
+    return None
 
-    # Attachments name the officer whether or not they serve.
-    active: Counter[str] = Counter()
-    started: list[tuple[str, dt.date]] = []
-    ended: list[tuple[str, dt.date]] = []
-    if f.attachments:
-        active, started, ended = _attachments(f, first, last)
+
+def _movement(f: Facts, first: dt.date, last: dt.date, rank: str, out: dict[str, Any]) -> None:
+    """Joined or left in the month."""
+    if f.joined is not None and first <= f.joined <= last:
+        out["joiner"] = (f.collar, f.name, f.joined, rank, f.team)
+    left_here = _leaving(f, first, last)
+    if left_here is not None:
+        reason = left_here[1] or f.leaving_reason or "other"
+        out["leaver"] = (f.collar, f.name, left_here[0], reason, rank, f.team)
+
+
+def _attachment_part(f: Facts, first: dt.date, last: dt.date, out: dict[str, Any]) -> None:
+    """Attachments name the officer whether or not they serve."""
+    if not f.attachments:
+        return
+    active, started, ended = _attachments(f, first, last)
     if active or started or ended:
         who = (f.collar, f.name) if started or ended else None
         out["attachments"] = (who, tuple(sorted(active.items())), tuple(started), tuple(ended))
 
-    ip_counted = False
-    if not serving and not month_hours and not ytd:
+
+def _qualification_part(f: Facts, last: dt.date, force: Settings, out: dict[str, Any]) -> None:
+    """Qualifications expired at month end, or expiring within the warning days."""
+    latest: dict[int, tuple[str, dt.date, dt.date | None]] = {}
+    for type_id, qname, achieved, expires in f.qualifications:
+        if achieved > last:
+            continue
+        held = latest.get(type_id)
+        if held is None or achieved > held[1] or (achieved == held[1] and _later(expires, held[2])):
+            latest[type_id] = (qname, achieved, expires)
+    horizon = last + dt.timedelta(days=force.warning_days)
+    rows = sorted(
+        (qname, expires, expires < last)
+        for qname, _achieved, expires in latest.values()
+        if expires is not None and expires <= horizon
+    )
+    if rows:
+        out["qualifications"] = ((f.collar, f.name), tuple(rows))
+
+
+def part(f: Facts | None, month: str, force: Settings) -> dict[str, Any]:
+    """Everything the return of ``month`` takes from this officer, by aspect (see ASPECT_WORDS).
+
+    An officer who is not in the month's return at all has every aspect empty, as has an officer
+    who does not exist (``None``). The steps follow ``returns.compute`` one for one."""
+    out: dict[str, Any] = dict.fromkeys(ASPECT_WORDS)
+    if f is None:
+        return out
+    first, last, year_start, three_back = _bounds(month)
+    who = _standing(f, last)
+    month_hours, ytd, three, by_type = _hours(f, first, last, year_start, three_back)
+    if month_hours or ytd:
+        out["hours"] = (_h(month_hours), _h(ytd), who.team)
+    if by_type:
+        out["duty_types"] = tuple(sorted((k[0], k[1] or "", _h(v)) for k, v in by_type.items()))
+    _movement(f, first, last, who.rank, out)
+    ip_date = f.independent_patrol or f.ip_stage
+    new_ip = (f.collar, f.name, ip_date) if ip_date is not None and first <= ip_date <= last else None
+    _attachment_part(f, first, last, out)
+    if not who.serving and not month_hours and not ytd:
         out["patrol"] = (new_ip, False) if new_ip else None
         return out
 
-    applies = False
-    assumed = False
-    if serving:
-        out["headcount"] = (rank, status, team)
+    applies = ip_counted = False
+    if who.serving:
+        out["headcount"] = (who.rank, who.status, who.team)
         ip_counted = ip_date is not None and ip_date <= last
         attested = f.attested or f.attest_stage
         applies, _why = minimum_applies(
-            joined=f.joined, left=f.left_date, attested=attested, status_at_end=status, month_end=last
+            joined=f.joined, left=f.left_date, attested=attested, status_at_end=who.status, month_end=last
         )
         assumed = attested is None and applies
         if f.joined is None or assumed:
@@ -515,24 +554,9 @@ def part(f: Facts | None, month: str, force: Settings) -> dict[str, Any]:
     rag = rag_status(month_hours, force.minimum_hours, applies)
     if applies:
         out["compliance"] = (rag, three <= 0)
-    out["row"] = (f.collar, f.name, rank, f.team, status, _h(month_hours), _h(ytd), rag, applies)
-
-    if serving and f.qualifications:
-        latest: dict[int, tuple[str, dt.date, dt.date | None]] = {}
-        for type_id, qname, achieved, expires in f.qualifications:
-            if achieved > last:
-                continue
-            held = latest.get(type_id)
-            if held is None or achieved > held[1] or (achieved == held[1] and _later(expires, held[2])):
-                latest[type_id] = (qname, achieved, expires)
-        horizon = last + dt.timedelta(days=force.warning_days)
-        rows = sorted(
-            (qname, expires, expires < last)
-            for qname, _achieved, expires in latest.values()
-            if expires is not None and expires <= horizon
-        )
-        if rows:
-            out["qualifications"] = ((f.collar, f.name), tuple(rows))
+    out["row"] = (f.collar, f.name, who.rank, f.team, who.status, _h(month_hours), _h(ytd), rag, applies)
+    if who.serving and f.qualifications:
+        _qualification_part(f, last, force, out)
     return out
 
 
