@@ -3,7 +3,8 @@
 Databases: ``db`` is a fresh, migrated and seeded database. It is SQLite always; when the environment
 variable ``CIPDESK_TEST_PG`` gives a PostgreSQL URL (``postgresql://user:pw@127.0.0.1:5432/dbname``),
 every test that uses ``db`` (and not ``db_path``, and not marked ``sqlite_only``) runs a second time
-on PostgreSQL, as ``test_x[postgresql]``. ``pg_db`` is PostgreSQL only (skipped without the variable).
+on PostgreSQL, as ``test_x[postgresql]``. Window tests (tests/ui) run on SQLite only: the window reaches
+the database only through the services, and those are tested on both. ``pg_db`` is PostgreSQL only (skipped without the variable).
 
 PostgreSQL isolation: the session works in its own schema of that database (created, migrated once,
 dropped at the end), and each test starts from empty tables plus the reference data (TRUNCATE ...
@@ -26,6 +27,7 @@ from desktop.core.paths import db_url  # noqa: E402
 from desktop.core.startup import open_database  # noqa: E402
 
 PG_URL = os.environ.get("CIPDESK_TEST_PG", "").strip()
+_WINDOW_TESTS = Path(__file__).resolve().parent / "ui"
 
 
 def pytest_configure(config):
@@ -37,7 +39,10 @@ def pytest_generate_tests(metafunc):
     names = metafunc.fixturenames
     if "db" not in names or "db_path" in names or "pg_db" in names:
         return
-    if metafunc.definition.get_closest_marker("sqlite_only"):
+    if (
+        metafunc.definition.get_closest_marker("sqlite_only")
+        or _WINDOW_TESTS in Path(metafunc.definition.path).parents
+    ):
         return
     backends = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
     metafunc.parametrize("_backend", backends, indirect=True, scope="function")
