@@ -10,7 +10,8 @@
   the differences in plain words.
 - ``month_view``: ``view``, what to show for a month: the stored figures and the drift when it is
   signed off, else today's figures.
-- ``months``: ``YYYY-MM`` read, stepped, and the months a return can be made for.
+- ``months``: ``YYYY-MM`` read, stepped, the months a return can be made for, and the month the
+  Hours and Returns tabs open on (``opening_month``: the latest with hours).
 
 Rules (all as at the last day of the month): rank and status come from the dated history (a change
 without a date counts from joining); serving = joined on or before month end and not left by then;
@@ -27,7 +28,14 @@ has it. Hours are floats rounded to 2 places; ranks by short code; statuses as d
 from desktop.core.returns.comparison import Difference, describe, differences, drift, drift_between, summarise
 from desktop.core.returns.figures import OfficerRow, ReturnFigures, SignedOff
 from desktop.core.returns.month_view import ReturnView, view
-from desktop.core.returns.months import MonthError, available_months, month_label, parse_month, shift_month
+from desktop.core.returns.months import (
+    MonthError,
+    available_months,
+    month_label,
+    opening_month,
+    parse_month,
+    shift_month,
+)
 from desktop.core.returns.sections import NO_TEAM, SERVING_STATUSES, compute
 from desktop.core.returns.signoff import LockInfo, lock_info, locked, sign_off
 
@@ -50,6 +58,7 @@ __all__ = [
     "lock_info",
     "locked",
     "month_label",
+    "opening_month",
     "parse_month",
     "shift_month",
     "sign_off",

@@ -14,7 +14,7 @@ from desktop.core.errors import CipDeskError
 from desktop.core.formats import month_label
 from desktop.core.models import Duty, Officer
 
-__all__ = ["MonthError", "available_months", "month_label", "parse_month", "shift_month"]
+__all__ = ["MonthError", "available_months", "month_label", "opening_month", "parse_month", "shift_month"]
 
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 
@@ -60,3 +60,31 @@ def available_months(db: Database, today: dt.date | None = None) -> list[str]:
         months.append(f"{day.year:04d}-{day.month:02d}")
         day = add_months(day, -1)
     return months
+
+
+def _month_of(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def opening_month(
+    db: Database, *, batch_id: int | None = None, ended: bool = False, today: dt.date | None = None
+) -> str:
+    """The month the Hours and Returns tabs open on: where the work is, not an empty month.
+
+    The latest month with hours recorded (duties or monthly totals), never after this month; with
+    ``ended``, never after the last month that is over (a return is made for a finished month). With
+    ``batch_id``, the latest month of that import's hours first. With no hours at all, the last
+    month that is over."""
+    today = today or dt.date.today()
+    this_first = today.replace(day=1)
+    last_complete = _month_of(this_first - dt.timedelta(days=1))
+    limit = (this_first - dt.timedelta(days=1)) if ended else add_months(this_first, 1) - dt.timedelta(days=1)
+    with db.read() as s:
+        latest = None
+        if batch_id is not None:
+            latest = s.scalar(
+                select(func.max(Duty.date)).where(Duty.import_batch_id == batch_id, Duty.date <= limit)
+            )
+        if latest is None:
+            latest = s.scalar(select(func.max(Duty.date)).where(Duty.date <= limit))
+    return _month_of(latest) if latest is not None else last_complete

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core import hours
+from desktop.core import hours, returns
 from desktop.core.errors import plain_message
 from desktop.core.formats import month_label
 from desktop.ui.context import AppContext
@@ -38,12 +38,15 @@ from desktop.ui.hours.grid_view import FrozenTableView
 from desktop.ui.widgets import EmptyState, add_labelled, fill_choices
 
 
+MONTH_TIP = "Month shown. Alt+Left: the month before; Alt+Right: the month after."
+
+
 class HoursTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        today = dt.date.today()
-        self.month = hours.month_key(today)
+        # where the work is: the latest month with hours, not an empty month
+        self.month = returns.opening_month(ctx.db)
         self.last_date: dt.date | None = None
         self._loaded = False
         layout = QVBoxLayout(self)
@@ -54,7 +57,7 @@ class HoursTab(QWidget):
         self.prev_button.setFixedWidth(34)
         self.month_combo = QComboBox()
         self.month_combo.setMinimumWidth(150)
-        self.month_combo.setToolTip("Month shown")
+        self.month_combo.setToolTip(MONTH_TIP)
         self.next_button = QPushButton("▶")
         self.next_button.setToolTip("Next month (Alt+Right)")
         self.next_button.setFixedWidth(34)
@@ -139,6 +142,7 @@ class HoursTab(QWidget):
         self._reload_timer.setSingleShot(True)
         self._reload_timer.setInterval(200)
         self._reload_timer.timeout.connect(self.reload)
+        ctx.month_wanted.connect(self.show_month)
         self.reload()
 
     @staticmethod
@@ -171,6 +175,15 @@ class HoursTab(QWidget):
         with QSignalBlocker(self.month_combo):
             self.month_combo.setCurrentIndex(self.month_combo.findData(month))
         self.reload()
+
+    def show_month(self, month: str) -> None:
+        """Show ``month`` (after an import, its latest month); reloads soon, with any refresh."""
+        self.month = month
+        if self.month_combo.findData(month) < 0:
+            self._fill_months(month)
+        with QSignalBlocker(self.month_combo):
+            self.month_combo.setCurrentIndex(self.month_combo.findData(month))
+        self.refresh()
 
     def _team_changed(self, _index: int = 0) -> None:
         data = self.team_combo.currentData()

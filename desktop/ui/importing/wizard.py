@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import importing as importer
-from desktop.core import month_locks, settings
+from desktop.core import month_locks, returns, settings
 from desktop.core.domain import DRIVING_GRADES, LEAVING_REASONS, NOT_RECORDED, STATUS_LABELS, STATUSES
 from desktop.core.formats import month_label
 from desktop.excel.headers import IGNORE, LEGACY, column_letter, header_block
@@ -727,7 +727,7 @@ class ImportWizard(QDialog):
             if lock_reason is None or not lock_reason.strip():
                 return
 
-        def work(progress: Any) -> importer.ImportResult:
+        def work(progress: Any) -> tuple[importer.ImportResult, str]:
             result = importer.run(
                 db,
                 plan.path,
@@ -741,12 +741,15 @@ class ImportWizard(QDialog):
             )
             if mapping:
                 importer.remember_mapping(db, header, mapping)
-            return result
+            # the Hours and Returns tabs move to the import's latest month of hours
+            return result, returns.opening_month(db, batch_id=result.batch_id)
 
-        def done(result: importer.ImportResult) -> None:
+        def done(outcome: tuple[importer.ImportResult, str]) -> None:
+            result, month = outcome
             self.result = result
             self.plan = result.plan
             self.ctx.notify("all")
+            self.ctx.show_month(month)
             self.fill_summary(result)
             self.show_page(4)
 

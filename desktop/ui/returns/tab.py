@@ -231,6 +231,7 @@ class ReturnsTab(QWidget):
         self.force: dict[str, Any] = {}
         self._token = 0
         self.busy = False
+        self._wanted: str | None = None  # a month asked for before the list of months held it
 
         outer = QVBoxLayout(self)
         outer.addLayout(self._build_toolbar())
@@ -252,6 +253,9 @@ class ReturnsTab(QWidget):
         self.month_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.month_combo.setMaxVisibleItems(24)
         month_label.setBuddy(self.month_combo)
+        self.month_combo.setToolTip(
+            "The month of the return. Alt+Left: the month before; Alt+Right: the month after."
+        )
         self.earlier = QPushButton("◀ Earlier")
         self.earlier.setToolTip("The month before (Alt+Left)")
         self.later = QPushButton("Later ▶")
@@ -385,6 +389,7 @@ class ReturnsTab(QWidget):
         self.pdf_button.clicked.connect(self.save_pdf)
         self.excel_button.clicked.connect(self.export_excel)
         self.sign_button.clicked.connect(self.sign_off)
+        self.ctx.month_wanted.connect(self.open_month)
         self.search.textChanged.connect(lambda t: (self.model.set_filter(text=t), self._update_shown()))
         self.rag_filter.currentIndexChanged.connect(
             lambda _i: (self.model.set_filter(rag=self.rag_filter.currentData()), self._update_shown())
@@ -398,7 +403,9 @@ class ReturnsTab(QWidget):
     def refresh(self) -> None:
         """Reload the list of months and the figures of the chosen month."""
         months = returns.available_months(self.ctx.db)
-        current = self.month or roster.last_month()
+        # where the work is: the latest finished month with hours, unless a month was chosen
+        current = self._wanted or self.month or returns.opening_month(self.ctx.db, ended=True)
+        self._wanted = None
         self.month_combo.blockSignals(True)
         self.month_combo.clear()
         locked = month_locks.signed_off(self.ctx.db) if months else set()
@@ -406,7 +413,7 @@ class ReturnsTab(QWidget):
             self.month_combo.addItem(returns.month_label(m) + ("  (signed off)" if m in locked else ""), m)
         index = self.month_combo.findData(current)
         if index < 0 and months:
-            index = self.month_combo.findData(roster.last_month())
+            index = self.month_combo.findData(roster.last_month())  # a month no longer offered
         self.month_combo.setCurrentIndex(max(index, 0) if months else -1)
         self.month_combo.blockSignals(False)
         if not months:
@@ -422,6 +429,11 @@ class ReturnsTab(QWidget):
         index = self.month_combo.findData(month)
         if index >= 0:
             self.month_combo.setCurrentIndex(index)
+
+    def open_month(self, month: str) -> None:
+        """Show ``month`` now (after an import: its latest month), the list of months read again."""
+        self._wanted = month
+        self.refresh()
 
     def _step(self, delta: int) -> None:
         # the list is newest first: Earlier goes down the list
