@@ -113,7 +113,13 @@ class MainWindow(QMainWindow):
         reports = bar.addMenu("&Reports")
         self._action(reports, "&Qualifications expiring or expired…", self._run(show_expiring))
         help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts…", self._shortcuts, "F1")
         self._action(help_menu, "&About CiP Desk", self._about)
+
+    def _shortcuts(self) -> None:
+        from desktop.ui.shortcuts import show_shortcuts
+
+        self._shortcuts_dialog = show_shortcuts(self, self.tab_widgets)
 
     def _about(self) -> None:
         dialogs.info(

@@ -37,7 +37,6 @@ from desktop.ui.hours.grid import GridModel
 from desktop.ui.hours.grid_view import FrozenTableView
 from desktop.ui.widgets import EmptyState, add_labelled, fill_choices
 
-
 MONTH_TIP = "Month shown. Alt+Left: the month before; Alt+Right: the month after."
 
 
